@@ -1,0 +1,126 @@
+package dev.scheduler.contracts;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What an agent reports about an attempt, on {@link Topics#EXECUTION} (tag: the event type, key:
+ * the execution id). Consumers are idempotent on execution id, attempt and type.
+ *
+ * @param schemaVersion {@link Contracts#SCHEMA_VERSION} of the writer
+ * @param type what happened; null when a newer writer sent a type this reader does not know
+ * @param executionId the execution
+ * @param jobId the job definition
+ * @param app the executor group
+ * @param attempt the attempt this event is about
+ * @param nodeId the agent instance that reports
+ * @param time when it happened on the agent, UTC
+ * @param result the handler's result (SUCCEEDED), cut to {@link Contracts#MAX_RESULT_CHARS}
+ * @param error what went wrong (FAILED, TIMED_OUT, CANCELLED, REJECTED), cut to {@link
+ *     Contracts#MAX_ERROR_CHARS}
+ * @param logLines log lines (LOG), at most {@link Contracts#MAX_LOG_LINES_PER_EVENT}
+ * @param traceId the fire's trace id
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record ExecutionEvent(
+    int schemaVersion,
+    ExecutionEventType type,
+    String executionId,
+    long jobId,
+    String app,
+    int attempt,
+    String nodeId,
+    Instant time,
+    String result,
+    String error,
+    List<LogLine> logLines,
+    String traceId) {
+
+  public ExecutionEvent {
+    schemaVersion = Contracts.versionOrCurrent(schemaVersion);
+    Objects.requireNonNull(executionId, "executionId");
+    Objects.requireNonNull(time, "time");
+    attempt = Math.max(1, attempt);
+    result = Bounded.text(result, Contracts.MAX_RESULT_CHARS);
+    error = Bounded.text(error, Contracts.MAX_ERROR_CHARS);
+    logLines = logLines == null ? List.of() : List.copyOf(logLines);
+    if (logLines.size() > Contracts.MAX_LOG_LINES_PER_EVENT) {
+      throw new IllegalArgumentException(
+          "an event carries at most "
+              + Contracts.MAX_LOG_LINES_PER_EVENT
+              + " log lines, got "
+              + logLines.size());
+    }
+  }
+
+  /** An event about the attempt of {@code fire} that this node runs, without result or lines. */
+  public static ExecutionEvent of(
+      ExecutionEventType type, FireEvent fire, String nodeId, Instant time) {
+    return new ExecutionEvent(
+        Contracts.SCHEMA_VERSION,
+        type,
+        fire.executionId(),
+        fire.jobId(),
+        fire.app(),
+        fire.attempt(),
+        nodeId,
+        time,
+        null,
+        null,
+        List.of(),
+        fire.traceId());
+  }
+
+  /** This event with a result text (cut to its bound). */
+  public ExecutionEvent withResult(String newResult) {
+    return new ExecutionEvent(
+        schemaVersion,
+        type,
+        executionId,
+        jobId,
+        app,
+        attempt,
+        nodeId,
+        time,
+        newResult,
+        error,
+        logLines,
+        traceId);
+  }
+
+  /** This event with an error text (cut to its bound). */
+  public ExecutionEvent withError(String newError) {
+    return new ExecutionEvent(
+        schemaVersion,
+        type,
+        executionId,
+        jobId,
+        app,
+        attempt,
+        nodeId,
+        time,
+        result,
+        newError,
+        logLines,
+        traceId);
+  }
+
+  /** This event carrying {@code lines}. */
+  public ExecutionEvent withLogLines(List<LogLine> lines) {
+    return new ExecutionEvent(
+        schemaVersion,
+        type,
+        executionId,
+        jobId,
+        app,
+        attempt,
+        nodeId,
+        time,
+        result,
+        error,
+        lines,
+        traceId);
+  }
+}

@@ -1,0 +1,30 @@
+package dev.scheduler.contracts;
+
+/** What an agent reports about one attempt of an execution. */
+public enum ExecutionEventType {
+  /** The handler began to run on the reporting node. */
+  STARTED(false),
+  /** A batch of log lines; says nothing about the state. */
+  LOG(false),
+  /** The handler returned normally. */
+  SUCCEEDED(true),
+  /** The handler threw or the job type reported failure. */
+  FAILED(true),
+  /** The handler ran past its timeout and was interrupted. */
+  TIMED_OUT(true),
+  /** An operator's cancel command, or a later fire covering this one, stopped it. */
+  CANCELLED(true),
+  /** The agent refused to run it (block strategy, unknown handler, agent shutting down). */
+  REJECTED(true);
+
+  private final boolean terminal;
+
+  ExecutionEventType(boolean terminal) {
+    this.terminal = terminal;
+  }
+
+  /** Whether this event ends the attempt. */
+  public boolean terminal() {
+    return terminal;
+  }
+}
