@@ -51,7 +51,6 @@ public class RealServersContextCustomizerFactory implements ContextCustomizerFac
         properties.put("spring.datasource.url", database.jdbcUrl());
         properties.put("spring.datasource.username", database.username());
         properties.put("spring.datasource.password", database.password());
-        properties.put("spring.datasource.driver-class-name", "com.mysql.cj.jdbc.Driver");
       }
       if (servers.redis()) {
         RedisEndpoint redis = TestRedis.endpoint();

@@ -17,10 +17,16 @@ import org.testcontainers.containers.MariaDBContainer;
  */
 public final class TestDatabases {
 
+  /**
+   * Sessions in UTC, instants kept whatever the JVM's zone, batched inserts rewritten. MariaDB gets
+   * its own driver: mysql-connector-j sees MariaDB 10.x as "MySQL 5.5.5" and silently drops the
+   * milliseconds of every timestamp it sends.
+   */
   private static final String URL_OPTIONS =
-      "?connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true"
-          + "&useSSL=false&allowPublicKeyRetrieval=true&rewriteBatchedStatements=true"
-          + "&connectTimeout=5000";
+      "?connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true&preserveInstants=true"
+          + "&rewriteBatchedStatements=true&connectTimeout=5000";
+
+  private static final String MYSQL_ONLY_OPTIONS = "&useSSL=false&allowPublicKeyRetrieval=true";
 
   private static Server server;
   private static final List<String> created = new ArrayList<>();
@@ -71,12 +77,17 @@ public final class TestDatabases {
               .withCommand(
                   "--character-set-server=utf8mb4", "--collation-server=utf8mb4_unicode_ci");
       container.start();
-      return new Server(container.getHost(), container.getMappedPort(3306), "root", "test");
+      return new Server(
+          "mariadb", container.getHost(), container.getMappedPort(3306), "root", "test");
     }
     Server local =
-        new Server(settings.dbHost(), settings.dbPort(), settings.dbUser(), settings.dbPassword());
-    local.requireReachable();
-    return local;
+        new Server(
+            "mysql",
+            settings.dbHost(),
+            settings.dbPort(),
+            settings.dbUser(),
+            settings.dbPassword());
+    return local.requireReachable();
   }
 
   private static synchronized void dropCreated() {
@@ -90,19 +101,25 @@ public final class TestDatabases {
     }
   }
 
-  record Server(String host, int port, String user, String password) {
+  /** A server and the JDBC subprotocol of its driver: {@code mariadb} or {@code mysql}. */
+  record Server(String subprotocol, String host, int port, String user, String password) {
 
     String urlOf(String database) {
-      return "jdbc:mysql://" + host + ":" + port + "/" + database + URL_OPTIONS;
+      String url = "jdbc:" + subprotocol + "://" + host + ":" + port + "/" + database + URL_OPTIONS;
+      return subprotocol.equals("mysql") ? url + MYSQL_ONLY_OPTIONS : url;
     }
 
     Connection connectAdmin() throws SQLException {
       return DriverManager.getConnection(urlOf(""), user, password);
     }
 
-    void requireReachable() {
-      try (Connection ignored = connectAdmin()) {
-        // reachable and the credentials work
+    /** This server, with the driver that fits it, when it answers; fails saying what to start. */
+    Server requireReachable() {
+      try (Connection connection = connectAdmin()) {
+        String version = connection.getMetaData().getDatabaseProductVersion();
+        return version.contains("MariaDB")
+            ? new Server("mariadb", host, port, user, password)
+            : this;
       } catch (SQLException e) {
         throw new IllegalStateException(
             "Integration tests need MySQL or MariaDB, and none could be had: no Docker engine is"

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.TimeZone;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
@@ -25,6 +28,7 @@ class DatabaseKitTest {
     String name = jdbc.queryForObject("SELECT DATABASE()", String.class);
 
     assertThat(name).startsWith("sched_databasekittest_");
+    jdbc.execute("DROP TABLE IF EXISTS fire_times");
     assertThat(
             jdbc.queryForObject(
                 "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = ?",
@@ -37,6 +41,24 @@ class DatabaseKitTest {
   void sessions_run_in_utc_so_stored_times_are_utc() {
     assertThat(jdbc.queryForObject("SELECT @@session.time_zone", String.class))
         .isIn("+00:00", "UTC");
+  }
+
+  @Test
+  void timestamps_keep_their_instant_and_milliseconds_whatever_the_jvm_zone() {
+    Instant due = Instant.parse("2026-03-29T01:00:00.123Z");
+    TimeZone jvmZone = TimeZone.getDefault();
+    jdbc.execute("CREATE TABLE fire_times (due DATETIME(3) NOT NULL)");
+    try {
+      TimeZone.setDefault(TimeZone.getTimeZone("Asia/Shanghai"));
+      jdbc.update("INSERT INTO fire_times (due) VALUES (?)", Timestamp.from(due));
+
+      assertThat(jdbc.queryForObject("SELECT CAST(due AS CHAR) FROM fire_times", String.class))
+          .isEqualTo("2026-03-29 01:00:00.123");
+      assertThat(jdbc.queryForObject("SELECT due FROM fire_times", Timestamp.class).toInstant())
+          .isEqualTo(due);
+    } finally {
+      TimeZone.setDefault(jvmZone);
+    }
   }
 
   @Test

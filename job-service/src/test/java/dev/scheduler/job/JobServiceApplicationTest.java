@@ -1,0 +1,40 @@
+package dev.scheduler.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.scheduler.testkit.RealServers;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@RealServers(redis = false, rocketmq = false)
+class JobServiceApplicationTest {
+
+  @Autowired TestRestTemplate http;
+  @Autowired JdbcTemplate jdbc;
+
+  @Test
+  void starts_on_mariadb_with_its_schema_and_reports_healthy() {
+    var health = http.getForEntity("/actuator/health", String.class);
+
+    assertThat(health.getStatusCode()).isEqualTo(HttpStatus.OK);
+    assertThat(health.getBody()).contains("\"status\":\"UP\"").contains("\"db\"");
+    assertThat(
+            jdbc.queryForList(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()",
+                String.class))
+        .contains(
+            "scheduler_job_definition",
+            "scheduler_job_audit",
+            "QRTZ_JOB_DETAILS",
+            "QRTZ_TRIGGERS",
+            "QRTZ_CRON_TRIGGERS",
+            "QRTZ_FIRED_TRIGGERS",
+            "QRTZ_SCHEDULER_STATE",
+            "QRTZ_LOCKS");
+  }
+}

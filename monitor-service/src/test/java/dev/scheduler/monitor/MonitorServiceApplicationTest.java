@@ -1,0 +1,37 @@
+package dev.scheduler.monitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.scheduler.testkit.RealServers;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@RealServers(redis = false, rocketmq = false)
+class MonitorServiceApplicationTest {
+
+  @Autowired TestRestTemplate http;
+  @Autowired JdbcTemplate jdbc;
+
+  @Test
+  void starts_on_mariadb_with_its_schema_and_reports_healthy() {
+    var health = http.getForEntity("/actuator/health", String.class);
+
+    assertThat(health.getStatusCode()).isEqualTo(HttpStatus.OK);
+    assertThat(health.getBody()).contains("\"status\":\"UP\"").contains("\"db\"");
+    assertThat(
+            jdbc.queryForList(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()",
+                String.class))
+        .contains(
+            "scheduler_metrics",
+            "scheduler_alert_rule",
+            "scheduler_notification_channel",
+            "scheduler_alert",
+            "scheduler_alert_event");
+  }
+}
