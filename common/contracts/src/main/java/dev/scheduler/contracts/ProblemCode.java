@@ -20,6 +20,8 @@ public enum ProblemCode {
   FORBIDDEN(403, "Not allowed"),
   /** The resource does not exist (or was deleted). */
   NOT_FOUND(404, "Not found"),
+  /** The resource does not support this HTTP method. */
+  METHOD_NOT_ALLOWED(405, "Method not allowed"),
   /** The update was based on a stale version; nothing was changed. */
   VERSION_CONFLICT(409, "Version conflict"),
   /** A resource with the same unique name exists. */
@@ -28,6 +30,8 @@ public enum ProblemCode {
   STATE_CONFLICT(409, "Not allowed in the current state"),
   /** The request body is larger than allowed. */
   PAYLOAD_TOO_LARGE(413, "Payload too large"),
+  /** The request body is not JSON. */
+  UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
   /** Too many requests for the caller's limit; see Retry-After. */
   RATE_LIMITED(429, "Too many requests"),
   /** An unexpected failure; the request id identifies it in the logs. */
@@ -62,6 +66,16 @@ public enum ProblemCode {
   /** Short, stable, human-readable summary. */
   public String title() {
     return title;
+  }
+
+  /** The code of a status without a more precise one. */
+  public static ProblemCode forStatus(int status) {
+    for (ProblemCode code : values()) {
+      if (code.status == status) {
+        return code;
+      }
+    }
+    return status >= 500 ? INTERNAL_ERROR : MALFORMED_REQUEST;
   }
 
   /** Stable problem type URI, e.g. {@code urn:scheduler:problem:validation-failed}. */

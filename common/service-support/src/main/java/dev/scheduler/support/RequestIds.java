@@ -1,0 +1,46 @@
+package dev.scheduler.support;
+
+import dev.scheduler.contracts.Headers;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.slf4j.MDC;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Gives every request an id: the one the gateway passed in {@link Headers#REQUEST_ID}, or a new
+ * one. It is in the logging context ({@code requestId}) while the request runs, in the response
+ * header and in problem responses.
+ */
+public class RequestIds extends OncePerRequestFilter {
+
+  /** Name of the logging context key. */
+  public static final String MDC_KEY = "requestId";
+
+  private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+
+  /** The id of the request the current thread serves, or null outside a request. */
+  public static String current() {
+    return MDC.get(MDC_KEY);
+  }
+
+  @Override
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws ServletException, IOException {
+    String given = request.getHeader(Headers.REQUEST_ID);
+    String id =
+        given != null && SAFE.matcher(given).matches() ? given : UUID.randomUUID().toString();
+    MDC.put(MDC_KEY, id);
+    response.setHeader(Headers.REQUEST_ID, id);
+    try {
+      chain.doFilter(request, response);
+    } finally {
+      MDC.remove(MDC_KEY);
+    }
+  }
+}
