@@ -1,0 +1,94 @@
+package dev.scheduler.job.cache;
+
+import dev.scheduler.contracts.Json;
+import dev.scheduler.job.definition.JobDefinition;
+import dev.scheduler.job.definition.JobRepository;
+import dev.scheduler.job.definition.JobSpec;
+import dev.scheduler.job.definition.JobStatus;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * What the fire path needs of a job, kept in Redis so that firing reads no job row. Changes write
+ * the new value after their commit; a fire that misses loads the row and stores it only if no newer
+ * value arrived meanwhile (set-if-absent), so a slow fire never puts back a stale job. If Redis is
+ * down, fires read the database instead of failing.
+ */
+@Component
+public class JobCache {
+
+  private static final Logger log = LoggerFactory.getLogger(JobCache.class);
+  private static final Duration TTL = Duration.ofHours(24);
+
+  private final StringRedisTemplate redis;
+  private final JobRepository jobs;
+
+  public JobCache(StringRedisTemplate redis, JobRepository jobs) {
+    this.redis = redis;
+    this.jobs = jobs;
+  }
+
+  /**
+   * What a fire needs of a job.
+   *
+   * @param spec the definition
+   * @param status its state
+   * @param version its version
+   */
+  public record CachedJob(JobSpec spec, JobStatus status, long version) {}
+
+  static String key(long jobId) {
+    return "scheduler:job:" + jobId;
+  }
+
+  /** The job, from Redis or else from the database; empty if it does not exist any more. */
+  public Optional<CachedJob> get(long jobId) {
+    try {
+      String json = redis.opsForValue().get(key(jobId));
+      if (json != null) {
+        return Optional.of(Json.fromJson(json, CachedJob.class));
+      }
+    } catch (RuntimeException e) {
+      log.warn("job cache unavailable, reading job {} from the database: {}", jobId, e.toString());
+      return jobs.find(jobId).map(JobCache::of);
+    }
+    Optional<CachedJob> loaded = jobs.find(jobId).map(JobCache::of);
+    loaded.ifPresent(job -> write(jobId, job, true));
+    return loaded;
+  }
+
+  /** Stores the job as it is now; call after the change committed. */
+  public void put(JobDefinition job) {
+    write(job.id(), of(job), false);
+  }
+
+  /** Forgets a deleted job; call after the delete committed. */
+  public void evict(long jobId) {
+    try {
+      redis.delete(key(jobId));
+    } catch (RuntimeException e) {
+      log.warn("could not evict job {} from the cache: {}", jobId, e.toString());
+    }
+  }
+
+  private void write(long jobId, CachedJob job, boolean onlyIfAbsent) {
+    try {
+      String json = Json.toJson(job);
+      if (onlyIfAbsent) {
+        redis.opsForValue().setIfAbsent(key(jobId), json, TTL);
+      } else {
+        redis.opsForValue().set(key(jobId), json, TTL);
+      }
+    } catch (RuntimeException e) {
+      log.warn("could not cache job {}: {}", jobId, e.toString());
+    }
+  }
+
+  private static CachedJob of(JobDefinition job) {
+    return new CachedJob(job.spec(), job.status(), job.version());
+  }
+}

@@ -1,0 +1,13 @@
+package dev.scheduler.job.definition;
+
+/**
+ * What happens to fires that were due while no scheduler could fire them (or the job was paused).
+ */
+public enum MisfirePolicy {
+  /** Fire once now for everything that was missed, then go on as scheduled. */
+  FIRE_NOW,
+  /** Drop what was missed and wait for the next due time. */
+  SKIP,
+  /** Fire every missed occurrence, at most the job's misfire limit of the latest ones. */
+  FIRE_ALL
+}
