@@ -224,9 +224,7 @@ class JobsApiIntegrationTest {
         .containsExactly("DELETED", "PAUSED", "UPDATED", "CREATED");
     JsonNode update = history.get("items").get(2);
     assertThat(update.get("actor").asText()).isEqualTo("alice");
-    assertThat(update.get("changes"))
-        .extracting(JsonNode::asText)
-        .containsExactly("priority");
+    assertThat(update.get("changes")).extracting(JsonNode::asText).containsExactly("priority");
     assertThat(update.get("before").get("priority").asInt()).isEqualTo(5);
     assertThat(update.get("after").get("priority").asInt()).isEqualTo(9);
     assertThat(call(HttpMethod.GET, "/api/v1/jobs/" + id, null).getStatusCode())

@@ -92,8 +92,8 @@ public class JobAuditLog {
   private static final Set<String> BOOKKEEPING = Set.of("version", "updatedAt", "updatedBy");
 
   /**
-   * Names of the fields that differ, down into nested objects ({@code schedule.cron}), without
-   * the bookkeeping fields.
+   * Names of the fields that differ, down into nested objects ({@code schedule.cron}), without the
+   * bookkeeping fields.
    */
   static List<String> changedFields(JsonNode before, JsonNode after) {
     if (before == null || after == null) {
