@@ -9,6 +9,7 @@ import org.quartz.SchedulerException;
 import org.quartz.spi.JobFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.quartz.SchedulerFactoryBean;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -19,7 +20,7 @@ import org.springframework.transaction.PlatformTransactionManager;
  * fires of different partitions never wait for each other's lock; within a partition every replica
  * competes and each occurrence fires on exactly one of them.
  */
-class QuartzPartitions implements SmartLifecycle {
+class QuartzPartitions implements SmartLifecycle, DisposableBean {
 
   private static final Logger log = LoggerFactory.getLogger(QuartzPartitions.class);
 
@@ -80,6 +81,15 @@ class QuartzPartitions implements SmartLifecycle {
 
   @Override
   public void stop() {
+    destroy();
+  }
+
+  /**
+   * Also on a failed start, which stops no lifecycle bean: the schedulers must not outlive the
+   * pool.
+   */
+  @Override
+  public synchronized void destroy() {
     running = false;
     for (SchedulerFactoryBean factory : factories) {
       try {
@@ -88,6 +98,7 @@ class QuartzPartitions implements SmartLifecycle {
         log.warn("Quartz scheduler did not shut down cleanly", e);
       }
     }
+    factories.clear();
   }
 
   @Override
@@ -97,7 +108,7 @@ class QuartzPartitions implements SmartLifecycle {
 
   private static Properties quartzProperties(TriggerProperties p) {
     Properties q = new Properties();
-    q.setProperty("org.quartz.scheduler.instanceId", "AUTO");
+    q.setProperty("org.quartz.scheduler.instanceId", p.instanceId());
     q.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
     q.setProperty(
         "org.quartz.scheduler.batchTriggerAcquisitionMaxCount", Integer.toString(p.batchSize()));

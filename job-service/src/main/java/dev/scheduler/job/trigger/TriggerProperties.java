@@ -19,6 +19,8 @@ import org.springframework.validation.annotation.Validated;
  * @param misfireThreshold a fire later than this is a misfire and follows the job's misfire policy
  * @param clusterCheckinInterval how often a replica tells the cluster it lives; a replica silent
  *     for longer has its in-flight fires recovered by another
+ * @param instanceId this replica's id in the Quartz cluster; AUTO derives a unique one from the
+ *     host name and start time
  */
 @Validated
 @ConfigurationProperties("scheduler.job.trigger")
@@ -28,4 +30,5 @@ public record TriggerProperties(
     @DefaultValue("16") @Min(1) @Max(1000) int batchSize,
     @DefaultValue("0ms") Duration fireAheadWindow,
     @DefaultValue("5s") Duration misfireThreshold,
-    @DefaultValue("5s") Duration clusterCheckinInterval) {}
+    @DefaultValue("5s") Duration clusterCheckinInterval,
+    @DefaultValue("AUTO") String instanceId) {}
