@@ -6,6 +6,10 @@ import dev.scheduler.job.definition.JobRepository;
 import dev.scheduler.job.definition.JobSpec;
 import dev.scheduler.job.definition.JobStatus;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +63,33 @@ public class JobCache {
     Optional<CachedJob> loaded = jobs.find(jobId).map(JobCache::of);
     loaded.ifPresent(job -> write(jobId, job, true));
     return loaded;
+  }
+
+  /**
+   * What fires need of several jobs, in one Redis round trip; jobs that no longer exist are absent
+   * from the result.
+   */
+  public Map<Long, CachedJob> getAll(Collection<Long> jobIds) {
+    Map<Long, CachedJob> found = new HashMap<>();
+    List<Long> ids = List.copyOf(jobIds);
+    try {
+      List<String> values = redis.opsForValue().multiGet(ids.stream().map(JobCache::key).toList());
+      for (int i = 0; i < ids.size(); i++) {
+        String json = values == null ? null : values.get(i);
+        if (json != null) {
+          found.put(ids.get(i), Json.fromJson(json, CachedJob.class));
+        }
+      }
+    } catch (RuntimeException e) {
+      log.warn(
+          "job cache unavailable, reading {} jobs from the database: {}", ids.size(), e.toString());
+    }
+    for (Long id : ids) {
+      if (!found.containsKey(id)) {
+        get(id).ifPresent(job -> found.put(id, job));
+      }
+    }
+    return found;
   }
 
   /** Stores the job as it is now; call after the change committed. */

@@ -8,6 +8,6 @@ public enum MisfirePolicy {
   FIRE_NOW,
   /** Drop what was missed and wait for the next due time. */
   SKIP,
-  /** Fire every missed occurrence, at most the job's misfire limit of the latest ones. */
+  /** Fire the missed occurrences, oldest first, at most the job's misfire limit of them. */
   FIRE_ALL
 }

@@ -6,10 +6,17 @@ import dev.scheduler.contracts.Ids;
 import dev.scheduler.contracts.Json;
 import dev.scheduler.contracts.Topics;
 import dev.scheduler.job.definition.JobSpec;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.client.producer.SendCallback;
 import org.apache.rocketmq.client.producer.SendResult;
 import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.message.Message;
@@ -85,6 +92,61 @@ public class FirePublisher {
       throw new FireNotPublishedException(
           "fire " + events.get(0).fireId() + " was not published: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Sends the events of many fires at once, without waiting for one before sending the next.
+   *
+   * @return the fire ids whose events the broker all stored within {@code timeout}
+   */
+  public Set<String> publishAll(List<List<FireEvent>> fires, Duration timeout) {
+    int total = fires.stream().mapToInt(List::size).sum();
+    CountDownLatch answered = new CountDownLatch(total);
+    Set<String> failed = ConcurrentHashMap.newKeySet();
+    for (List<FireEvent> fire : fires) {
+      for (FireEvent event : fire) {
+        try {
+          producer.send(
+              message(event),
+              new SendCallback() {
+                @Override
+                public void onSuccess(SendResult result) {
+                  if (result.getSendStatus() != SendStatus.SEND_OK) {
+                    failed.add(event.fireId());
+                  }
+                  answered.countDown();
+                }
+
+                @Override
+                public void onException(Throwable e) {
+                  failed.add(event.fireId());
+                  answered.countDown();
+                }
+              });
+        } catch (Exception e) {
+          if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+          }
+          failed.add(event.fireId());
+          answered.countDown();
+        }
+      }
+    }
+    try {
+      if (!answered.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        return Set.of();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Set.of();
+    }
+    Set<String> published = new HashSet<>();
+    for (List<FireEvent> fire : fires) {
+      if (!fire.isEmpty() && !failed.contains(fire.get(0).fireId())) {
+        published.add(fire.get(0).fireId());
+      }
+    }
+    return published;
   }
 
   private static Message message(FireEvent event) {

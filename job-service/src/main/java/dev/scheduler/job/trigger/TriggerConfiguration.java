@@ -6,32 +6,50 @@ import javax.sql.DataSource;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
 
-/** Wires the Quartz trigger engine. */
+/** Wires the trigger engine. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(TriggerProperties.class)
 class TriggerConfiguration {
 
   @Bean
-  FireJob fireJob(
-      JobCache cache, FirePublisher publisher, Clock clock, TriggerProperties properties) {
-    return new FireJob(cache, publisher, clock, properties.misfireThreshold());
+  TriggerStore triggerStore(JdbcClient jdbc, JdbcTemplate template, TriggerProperties properties) {
+    return new TriggerStore(jdbc, template, properties.partitions());
   }
 
   @Bean
-  QuartzPartitions quartzPartitions(
+  PartitionPass partitionPass(
+      TriggerStore store,
+      JobCache cache,
+      FirePublisher publisher,
+      TriggerProperties properties,
+      Clock clock) {
+    return new PartitionPass(
+        store, cache, publisher, properties, clock, PartitionPass.realTime(clock));
+  }
+
+  @Bean
+  QuartzCluster quartzCluster(
       TriggerProperties properties,
       DataSource dataSource,
       PlatformTransactionManager transactions,
-      FireJob fireJob) {
-    // Every Quartz job of job-service is the same stateless fire job.
-    return new QuartzPartitions(
-        properties, dataSource, transactions, (bundle, scheduler) -> fireJob);
+      PartitionPass pass,
+      Clock clock,
+      JdbcClient jdbc) {
+    // Each partition pass is a fresh job instance: it carries its own interrupt flag.
+    return new QuartzCluster(
+        properties,
+        dataSource,
+        transactions,
+        (bundle, scheduler) -> new PartitionPassJob(pass, clock, properties.passLength()),
+        jdbc);
   }
 
   @Bean
-  TriggerEngine triggerEngine(QuartzPartitions partitions, Clock clock) {
-    return new QuartzTriggerEngine(partitions, clock);
+  TriggerEngine triggerEngine(TriggerStore store, Clock clock) {
+    return new ScanTriggerEngine(store, clock);
   }
 }

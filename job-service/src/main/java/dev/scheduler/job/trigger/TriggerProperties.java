@@ -8,27 +8,35 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Settings of the Quartz trigger engine, under {@code scheduler.job.trigger}.
+ * Settings of the trigger engine, under {@code scheduler.job.trigger}.
  *
- * @param partitions number of clustered Quartz schedulers the jobs are spread over (by job id);
- *     each has its own lock domain. Must be the same on every replica and must not change while
- *     jobs exist
- * @param threadsPerPartition worker threads of each scheduler
- * @param batchSize triggers one scheduler acquires per round trip
- * @param fireAheadWindow how far ahead of their due time triggers may be acquired
- * @param misfireThreshold a fire later than this is a misfire and follows the job's misfire policy
- * @param clusterCheckinInterval how often a replica tells the cluster it lives; a replica silent
- *     for longer has its in-flight fires recovered by another
+ * @param partitions number of partitions the jobs are spread over (by job id); each is scanned by
+ *     one replica at a time, so this bounds how many replicas share the firing. May change: rows
+ *     are moved to their new partition at start
+ * @param passLength how long one replica keeps a partition before Quartz hands it out again
+ * @param batchSize due jobs one query claims
+ * @param idlePoll longest wait between two looks at a partition with nothing due, which bounds the
+ *     delay of the first fire of a job created meanwhile
+ * @param publishTimeout how long a pass waits for the broker to store a batch of fire events
+ * @param misfireThreshold a fire later than this is a misfire and follows the job's misfire policy;
+ *     a later one within it is fired late. Longer than a replica's failover, so that a replica's
+ *     death delays fires without dropping any
+ * @param clusterCheckinInterval how often a replica tells the Quartz cluster it lives; the
+ *     partitions of a replica silent for longer are handed to another
  * @param instanceId this replica's id in the Quartz cluster; AUTO derives a unique one from the
  *     host name and start time
+ * @param clusterName the Quartz scheduler name the replicas share; replicas with the same name and
+ *     database form one cluster. One per JVM: Quartz registers its connections by this name
  */
 @Validated
 @ConfigurationProperties("scheduler.job.trigger")
 public record TriggerProperties(
-    @DefaultValue("4") @Min(1) @Max(64) int partitions,
-    @DefaultValue("4") @Min(1) @Max(64) int threadsPerPartition,
-    @DefaultValue("16") @Min(1) @Max(1000) int batchSize,
-    @DefaultValue("0ms") Duration fireAheadWindow,
-    @DefaultValue("5s") Duration misfireThreshold,
-    @DefaultValue("5s") Duration clusterCheckinInterval,
-    @DefaultValue("AUTO") String instanceId) {}
+    @DefaultValue("4") @Min(1) @Max(256) int partitions,
+    @DefaultValue("10s") Duration passLength,
+    @DefaultValue("500") @Min(1) @Max(5000) int batchSize,
+    @DefaultValue("100ms") Duration idlePoll,
+    @DefaultValue("5s") Duration publishTimeout,
+    @DefaultValue("60s") Duration misfireThreshold,
+    @DefaultValue("2s") Duration clusterCheckinInterval,
+    @DefaultValue("AUTO") String instanceId,
+    @DefaultValue("scheduler-job") String clusterName) {}

@@ -18,9 +18,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Fire times at fixed instants: time zones, daylight-saving transitions, bounds. No waiting. */
-class QuartzTriggersTest {
+class FireScheduleTest {
 
-  private final QuartzTriggerEngine engine = new QuartzTriggerEngine(null, null);
+  private final ScanTriggerEngine engine = new ScanTriggerEngine(null, null);
 
   private static JobSpec spec(Schedule schedule, MisfirePolicy misfire) {
     return new JobSpec(

@@ -1,0 +1,190 @@
+package dev.scheduler.job.trigger;
+
+import java.time.Duration;
+import java.util.Properties;
+import javax.sql.DataSource;
+import org.quartz.JobBuilder;
+import org.quartz.JobDetail;
+import org.quartz.JobKey;
+import org.quartz.ObjectAlreadyExistsException;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+import org.quartz.SimpleScheduleBuilder;
+import org.quartz.Trigger;
+import org.quartz.TriggerBuilder;
+import org.quartz.UnableToInterruptJobException;
+import org.quartz.spi.JobFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.quartz.SchedulerFactoryBean;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * The clustered Quartz scheduler of job-service. It holds one job per partition, each with a
+ * repeating trigger; the clustered JDBC store hands every partition to exactly one live replica at
+ * a time and moves it when that replica dies.
+ */
+class QuartzCluster implements SmartLifecycle, DisposableBean {
+
+  private static final Logger log = LoggerFactory.getLogger(QuartzCluster.class);
+  static final String GROUP = "partitions";
+
+  private final SchedulerFactoryBean factory;
+  private final Scheduler scheduler;
+  private final TriggerProperties properties;
+  private final JdbcClient jdbc;
+  private volatile boolean running;
+
+  QuartzCluster(
+      TriggerProperties properties,
+      DataSource dataSource,
+      PlatformTransactionManager transactions,
+      JobFactory jobFactory,
+      JdbcClient jdbc) {
+    this.properties = properties;
+    this.jdbc = jdbc;
+    factory = new SchedulerFactoryBean();
+    factory.setSchedulerName(properties.clusterName());
+    factory.setDataSource(dataSource);
+    factory.setTransactionManager(transactions);
+    factory.setJobFactory(jobFactory);
+    factory.setQuartzProperties(quartzProperties(properties));
+    factory.setAutoStartup(false);
+    factory.setWaitForJobsToCompleteOnShutdown(true);
+    try {
+      factory.afterPropertiesSet();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot create the Quartz scheduler", e);
+    }
+    scheduler = factory.getObject();
+  }
+
+  Scheduler scheduler() {
+    return scheduler;
+  }
+
+  @Override
+  public void start() {
+    rebalance();
+    try {
+      for (int partition = 0; partition < properties.partitions(); partition++) {
+        ensurePartitionJob(partition);
+      }
+      removePartitionJobsFrom(properties.partitions());
+      scheduler.start();
+    } catch (SchedulerException e) {
+      throw new IllegalStateException("cannot start the Quartz scheduler", e);
+    }
+    running = true;
+    log.info("Quartz cluster started with {} partitions", properties.partitions());
+  }
+
+  /** Moves trigger rows to the partition the configured count gives them. */
+  private void rebalance() {
+    int moved =
+        jdbc.sql(
+                "UPDATE scheduler_job_trigger SET partition_no = MOD(job_id, ?)"
+                    + " WHERE partition_no <> MOD(job_id, ?)")
+            .params(properties.partitions(), properties.partitions())
+            .update();
+    if (moved > 0) {
+      log.info("moved {} triggers to their partition among {}", moved, properties.partitions());
+    }
+  }
+
+  private void ensurePartitionJob(int partition) throws SchedulerException {
+    JobKey key = JobKey.jobKey("partition-" + partition, GROUP);
+    if (scheduler.checkExists(key)) {
+      return;
+    }
+    JobDetail job =
+        JobBuilder.newJob(PartitionPassJob.class)
+            .withIdentity(key)
+            .usingJobData(PartitionPassJob.PARTITION, Integer.toString(partition))
+            .storeDurably()
+            .requestRecovery()
+            .build();
+    Trigger trigger =
+        TriggerBuilder.newTrigger()
+            .withIdentity("partition-" + partition, GROUP)
+            .forJob(key)
+            .startNow()
+            .withSchedule(
+                SimpleScheduleBuilder.simpleSchedule()
+                    .withIntervalInMilliseconds(100)
+                    .repeatForever()
+                    .withMisfireHandlingInstructionNextWithRemainingCount())
+            .build();
+    try {
+      scheduler.scheduleJob(job, java.util.Set.of(trigger), false);
+    } catch (ObjectAlreadyExistsException e) {
+      // another replica created it at the same moment
+    }
+  }
+
+  private void removePartitionJobsFrom(int first) throws SchedulerException {
+    for (JobKey key :
+        scheduler.getJobKeys(org.quartz.impl.matchers.GroupMatcher.jobGroupEquals(GROUP))) {
+      int partition = Integer.parseInt(key.getName().substring("partition-".length()));
+      if (partition >= first) {
+        scheduler.deleteJob(key);
+      }
+    }
+  }
+
+  @Override
+  public void stop() {
+    destroy();
+  }
+
+  /**
+   * Also on a failed start, which stops no lifecycle bean: the scheduler must not outlive the pool.
+   */
+  @Override
+  public synchronized void destroy() {
+    running = false;
+    try {
+      for (var job : scheduler.getCurrentlyExecutingJobs()) {
+        scheduler.interrupt(job.getJobDetail().getKey());
+      }
+    } catch (UnableToInterruptJobException e) {
+      log.warn("could not interrupt a partition pass", e);
+    } catch (SchedulerException e) {
+      log.warn("could not list the running partition passes", e);
+    }
+    try {
+      factory.destroy();
+    } catch (SchedulerException e) {
+      log.warn("Quartz scheduler did not shut down cleanly", e);
+    }
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+
+  private static Properties quartzProperties(TriggerProperties p) {
+    Properties q = new Properties();
+    q.setProperty("org.quartz.scheduler.instanceId", p.instanceId());
+    q.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
+    // A partition pass holds a thread for its whole length.
+    q.setProperty("org.quartz.threadPool.threadCount", Integer.toString(p.partitions() + 1));
+    q.setProperty(
+        "org.quartz.scheduler.idleWaitTime", Long.toString(Duration.ofSeconds(1).toMillis()));
+    q.setProperty("org.quartz.jobStore.isClustered", "true");
+    q.setProperty(
+        "org.quartz.jobStore.clusterCheckinInterval",
+        Long.toString(p.clusterCheckinInterval().toMillis()));
+    q.setProperty("org.quartz.jobStore.misfireThreshold", "5000");
+    q.setProperty("org.quartz.jobStore.acquireTriggersWithinLock", "true");
+    q.setProperty("org.quartz.jobStore.useProperties", "true");
+    q.setProperty("org.quartz.jobStore.tablePrefix", "QRTZ_");
+    q.setProperty(
+        "org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.StdJDBCDelegate");
+    return q;
+  }
+}
