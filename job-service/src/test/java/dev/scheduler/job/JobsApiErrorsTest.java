@@ -64,6 +64,7 @@ class JobsApiErrorsTest {
     bad.put("schedule", Map.of("type", "CRON", "cron", "0 0 25 * * ?", "timeZone", "Mars/Olympus"));
     bad.put("shardCount", 3);
     bad.put("shardParameters", "0=a,5=b");
+    bad.put("broadcast", true);
     bad.put("priority", 11);
     bad.put("timeout", "PT48H");
     bad.put("retryPolicy", Map.of("maxAttempts", 50, "backoff", "LINEAR"));
@@ -86,6 +87,7 @@ class JobsApiErrorsTest {
             "schedule.cron",
             "schedule.timeZone",
             "shardParameters[5]",
+            "broadcast",
             "priority",
             "timeout",
             "retryPolicy.maxAttempts",

@@ -91,10 +91,12 @@ public class JobValidator {
     Map<Integer, String> shardParameters =
         shardParameters(request.shardParameters(), shardCount, v);
     boolean broadcast = Boolean.TRUE.equals(request.broadcast());
+    // One event per live agent needs the node registry of execution-service, which job-service
+    // cannot read yet; refusing is better than firing a broadcast job as a single shard.
     v.require(
-        !broadcast || shardCount == 1,
+        !broadcast,
         "broadcast",
-        "a broadcast job runs once per live agent; it cannot also have shardCount > 1");
+        "broadcast jobs are not available yet; use shardCount with one shard per instance");
     int priority = v.between(request.priority(), "priority", 1, 10, 5);
     Duration timeout = timeout(request.timeout(), v);
     RetryPolicy retry = retry(request.retryPolicy(), v);
