@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Starts every service of the suite on this machine with its embedded defaults (an H2 database
-# file per service under .local-stack/data), waits until each reports healthy and prints where
-# they listen. Logs go to .local-stack/logs. Stop with deploy/local/stop.sh.
+# Starts the suite on this machine with embedded defaults: the real RocketMQ name server (port
+# 9876) and broker in a process of their own, an H2 database file per service under
+# .local-stack/data, the local Redis on 6379; waits until each service reports healthy and prints
+# where they listen. Logs go to .local-stack/logs. Stop with deploy/local/stop.sh.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 stack="$root/.local-stack"
@@ -24,6 +25,23 @@ fi
 if [ "${SKIP_BUILD:-}" != "1" ]; then
   echo "Building (skip with SKIP_BUILD=1)..."
   (cd "$root" && ./mvnw -q -B -DskipTests -Dspotless.check.skip=true package)
+fi
+
+echo "Starting the RocketMQ name server and broker"
+(cd "$root" && ./mvnw -q -B -pl common/test-kit dependency:build-classpath \
+  -Dmdep.includeScope=runtime -Dmdep.outputFile="$stack/broker.classpath")
+(cd "$stack" && exec java -Xmx256m -XX:MaxDirectMemorySize=128m -XX:+UseSerialGC \
+  -cp "$root/common/test-kit/target/classes:$(cat "$stack/broker.classpath")" \
+  dev.scheduler.testkit.LocalBroker 9876 "$stack/rocketmq" >"$stack/logs/rocketmq.log" 2>&1) &
+echo "$! rocketmq" >>"$stack/pids"
+for _ in $(seq 1 90); do
+  grep -q "name server listening" "$stack/logs/rocketmq.log" 2>/dev/null && break
+  sleep 1
+done
+if ! grep -q "name server listening" "$stack/logs/rocketmq.log"; then
+  echo "The broker did not start within 90 s; see $stack/logs/rocketmq.log" >&2
+  "$root/deploy/local/stop.sh"
+  exit 1
 fi
 
 for entry in "${services[@]}"; do
@@ -56,6 +74,7 @@ The suite runs. Health: http://127.0.0.1:<port>/actuator/health
   execution-service  http://127.0.0.1:8082
   monitor-service    http://127.0.0.1:8083
   sample-app         http://127.0.0.1:8090
+  RocketMQ           127.0.0.1:9876 (name server)
 Logs: $stack/logs
 Stop: deploy/local/stop.sh
 EOT

@@ -129,6 +129,25 @@ class JobsApiIntegrationTest {
   }
 
   @Test
+  void many_operators_creating_jobs_at_once_all_succeed() throws Exception {
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    List<java.util.concurrent.Future<ResponseEntity<JsonNode>>> results =
+        new java.util.ArrayList<>();
+    for (int i = 0; i < 80; i++) {
+      Map<String, Object> job = new java.util.HashMap<>(everySecond("concurrent-" + i));
+      job.put("schedule", Map.of("type", "CRON", "cron", "0 0 3 * * ?"));
+      results.add(pool.submit(() -> call(HttpMethod.POST, "/api/v1/jobs", job)));
+    }
+    pool.shutdown();
+
+    for (var result : results) {
+      assertThat(result.get().getStatusCode())
+          .as("%s", result.get().getBody())
+          .isEqualTo(HttpStatus.CREATED);
+    }
+  }
+
+  @Test
   void pause_stops_the_fires_and_resume_starts_them_again() {
     long id = create(everySecond("pausable")).get("id").asLong();
     await().atMost(Duration.ofSeconds(20)).until(() -> firesOf(id).size() >= 1);

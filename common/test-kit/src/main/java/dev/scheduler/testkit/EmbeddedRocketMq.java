@@ -61,11 +61,19 @@ public final class EmbeddedRocketMq implements AutoCloseable {
 
   /** Starts a new name server and broker with the platform's topics created. */
   public static EmbeddedRocketMq start() {
+    return start(FreePorts.any(), createHome());
+  }
+
+  /**
+   * Starts a new name server on {@code nameServerPort} and a broker storing under {@code home},
+   * with the platform's topics created.
+   */
+  public static EmbeddedRocketMq start(int nameServerPort, Path home) {
     // The broker only publishes its topics to a name server when it knows its own version.
     System.setProperty(
         RemotingCommand.REMOTING_VERSION_KEY, Integer.toString(MQVersion.CURRENT_VERSION));
-    Path home = createHome();
-    NamesrvController nameServer = startNameServer(home);
+    createDirectories(home);
+    NamesrvController nameServer = startNameServer(home, nameServerPort);
     String address = "127.0.0.1:" + nameServer.getNettyServerConfig().getListenPort();
     BrokerController broker = startBroker(home, address);
     EmbeddedRocketMq mq = new EmbeddedRocketMq(home, nameServer, broker, address);
@@ -102,30 +110,41 @@ public final class EmbeddedRocketMq implements AutoCloseable {
 
   @Override
   public void close() {
+    stopKeepingStore();
+    deleteRecursively(home);
+  }
+
+  /** Stops the broker and name server, keeping the stored messages for the next start. */
+  public void stopKeepingStore() {
     broker.shutdown();
     nameServer.shutdown();
-    deleteRecursively(home);
   }
 
   private static Path createHome() {
     try {
-      Path home = Files.createTempDirectory("embedded-rocketmq-");
-      Files.createDirectories(home.resolve("store"));
-      Files.createDirectories(home.resolve("namesrv"));
-      return home;
+      return Files.createTempDirectory("embedded-rocketmq-");
     } catch (IOException e) {
       throw new IllegalStateException("cannot create the broker's storage folder", e);
     }
   }
 
-  private static NamesrvController startNameServer(Path home) {
+  private static void createDirectories(Path home) {
+    try {
+      Files.createDirectories(home.resolve("store"));
+      Files.createDirectories(home.resolve("namesrv"));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot create the broker's storage folder " + home, e);
+    }
+  }
+
+  private static NamesrvController startNameServer(Path home, int port) {
     NamesrvConfig config = new NamesrvConfig();
     config.setRocketmqHome(home.toString());
     config.setKvConfigPath(home.resolve("namesrv/kvConfig.json").toString());
     config.setConfigStorePath(home.resolve("namesrv/namesrv.properties").toString());
     config.setDefaultThreadPoolNums(2);
     config.setClientRequestThreadPoolNums(2);
-    NettyServerConfig server = smallServer(FreePorts.any());
+    NettyServerConfig server = smallServer(port);
     NamesrvController controller = new NamesrvController(config, server, new NettyClientConfig());
     try {
       if (!controller.initialize()) {

@@ -49,29 +49,18 @@ class TriggerStore {
     return (int) Math.floorMod(jobId, (long) partitions);
   }
 
-  /** Creates or replaces the trigger of a job. */
+  /** Creates or replaces the trigger of a job, in one statement (no read-then-write race). */
   void put(long jobId, State state, Instant next, int priority, Instant now) {
     State effective = next == null ? State.COMPLETE : state;
     Long nextMillis = next == null ? null : next.toEpochMilli();
-    int updated =
-        jdbc.sql(
-                "UPDATE scheduler_job_trigger SET state = ?, next_fire_at = ?, priority = ?,"
-                    + " updated_at = ? WHERE job_id = ?")
-            .params(effective.name(), nextMillis, priority, Timestamp.from(now), jobId)
-            .update();
-    if (updated == 0) {
-      jdbc.sql(
-              "INSERT INTO scheduler_job_trigger (job_id, partition_no, state, next_fire_at,"
-                  + " priority, updated_at) VALUES (?, ?, ?, ?, ?, ?)")
-          .params(
-              jobId,
-              partitionOf(jobId),
-              effective.name(),
-              nextMillis,
-              priority,
-              Timestamp.from(now))
-          .update();
-    }
+    jdbc.sql(
+            "INSERT INTO scheduler_job_trigger (job_id, partition_no, state, next_fire_at,"
+                + " priority, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE"
+                + " state = VALUES(state), next_fire_at = VALUES(next_fire_at),"
+                + " priority = VALUES(priority), updated_at = VALUES(updated_at)")
+        .params(
+            jobId, partitionOf(jobId), effective.name(), nextMillis, priority, Timestamp.from(now))
+        .update();
   }
 
   void delete(long jobId) {

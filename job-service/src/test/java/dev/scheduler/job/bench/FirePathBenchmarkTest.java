@@ -47,7 +47,7 @@ import org.springframework.web.client.RestClient;
  * asserts nothing. Run with {@code ./mvnw -pl job-service -am verify -Pbench}.
  */
 @Tag("benchmark")
-class FirePathBenchmark {
+class FirePathBenchmarkTest {
 
   private static final Duration WINDOW = Duration.ofSeconds(20);
   private final List<String> rows = new ArrayList<>();
