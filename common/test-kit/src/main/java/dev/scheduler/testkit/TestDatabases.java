@@ -28,6 +28,9 @@ public final class TestDatabases {
 
   private static final String MYSQL_ONLY_OPTIONS = "&useSSL=false&allowPublicKeyRetrieval=true";
 
+  /** Batches in one round trip, as rewriteBatchedStatements does for mysql-connector-j. */
+  private static final String MARIADB_ONLY_OPTIONS = "&useBulkStmts=true";
+
   private static Server server;
   private static final List<String> created = new ArrayList<>();
 
@@ -106,7 +109,7 @@ public final class TestDatabases {
 
     String urlOf(String database) {
       String url = "jdbc:" + subprotocol + "://" + host + ":" + port + "/" + database + URL_OPTIONS;
-      return subprotocol.equals("mysql") ? url + MYSQL_ONLY_OPTIONS : url;
+      return url + (subprotocol.equals("mysql") ? MYSQL_ONLY_OPTIONS : MARIADB_ONLY_OPTIONS);
     }
 
     Connection connectAdmin() throws SQLException {

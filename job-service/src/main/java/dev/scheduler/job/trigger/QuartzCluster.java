@@ -179,7 +179,11 @@ class QuartzCluster implements SmartLifecycle, DisposableBean {
     q.setProperty(
         "org.quartz.jobStore.clusterCheckinInterval",
         Long.toString(p.clusterCheckinInterval().toMillis()));
-    q.setProperty("org.quartz.jobStore.misfireThreshold", "5000");
+    // A partition trigger waits, blocked, for the whole pass; it must not count as misfired
+    // afterwards, or the pass would only start again when Quartz's misfire scan runs.
+    q.setProperty(
+        "org.quartz.jobStore.misfireThreshold",
+        Long.toString(p.passLength().multipliedBy(6).toMillis()));
     q.setProperty("org.quartz.jobStore.acquireTriggersWithinLock", "true");
     q.setProperty("org.quartz.jobStore.useProperties", "true");
     q.setProperty("org.quartz.jobStore.tablePrefix", "QRTZ_");

@@ -55,18 +55,31 @@ class FirePathBenchmarkTest {
   @Test
   void fire_path_against_vanilla_quartz() throws Exception {
     String nameServer = EmbeddedRocketMq.shared().nameServerAddress();
-    for (int jobs : List.of(1_000, 2_500, 4_000)) {
+    for (int jobs : sizes("bench.steady", "1000,2500,4000")) {
       rows.add(steady("job-service", jobs, nameServer));
     }
-    rows.add(burst(10_000, nameServer));
-    for (int jobs : List.of(250, 1_000)) {
+    for (int jobs : sizes("bench.burst", "10000")) {
+      rows.add(burst(jobs, nameServer));
+    }
+    for (int jobs : sizes("bench.quartz", "250,1000")) {
       rows.add(vanillaQuartz(jobs, nameServer));
     }
     System.out.println();
     System.out.println(
-        "| engine | jobs due | offered fires/s | published fires/s | delay p50 ms | delay p99 ms | note |");
-    System.out.println("|---|---|---|---|---|---|---|");
+        "| engine | jobs due | offered fires/s | delivered fires/s | publish delay p50 / p99 ms"
+            + " | delivery delay p50 ms | delivery delay p99 ms | note |");
+    System.out.println("|---|---|---|---|---|---|---|---|");
     rows.forEach(System.out::println);
+  }
+
+  private static List<Integer> sizes(String property, String defaults) {
+    String value = System.getProperty(property, defaults);
+    return value.isBlank()
+        ? List.of()
+        : java.util.Arrays.stream(value.split(","))
+            .map(String::trim)
+            .map(Integer::valueOf)
+            .toList();
   }
 
   /** {@code jobs} jobs firing every second for the window, on one job-service replica. */
@@ -80,11 +93,12 @@ class FirePathBenchmarkTest {
       waitUntil(to.plusSeconds(5));
       Stats stats = recorder.stats(from, to);
       return String.format(
-          "| %s | %d every second | %d | %.0f | %d | %d | %s |",
+          "| %s | %d every second | %d | %.0f | %s | %d | %d | %s |",
           engine,
           jobs,
           jobs,
           stats.perSecond(WINDOW),
+          stats.publish(),
           stats.p50(),
           stats.p99(),
           stats.missing(jobs * WINDOW.toSeconds()));
@@ -101,8 +115,8 @@ class FirePathBenchmarkTest {
       waitUntil(due.plusSeconds(15));
       Stats stats = recorder.stats(due, due.plusSeconds(1));
       return String.format(
-          "| job-service | %d due at one second | burst | all in %d ms | %d | %d | %s |",
-          jobs, stats.max(), stats.p50(), stats.p99(), stats.missing(jobs));
+          "| job-service | %d due at one second | burst | all in %d ms | %s | %d | %d | %s |",
+          jobs, stats.max(), stats.publish(), stats.p50(), stats.p99(), stats.missing(jobs));
     }
   }
 
@@ -146,10 +160,11 @@ class FirePathBenchmarkTest {
       waitUntil(to.plusSeconds(5));
       Stats stats = recorder.stats(from, to);
       return String.format(
-          "| vanilla Quartz cluster (defaults) | %d every second | %d | %.0f | %d | %d | %s |",
+          "| vanilla Quartz cluster (defaults) | %d every second | %d | %.0f | %s | %d | %d | %s |",
           jobs,
           jobs,
           stats.perSecond(WINDOW),
+          stats.publish(),
           stats.p50(),
           stats.p99(),
           stats.missing(jobs * WINDOW.toSeconds()));
@@ -277,7 +292,10 @@ class FirePathBenchmarkTest {
                 long now = System.currentTimeMillis();
                 for (var m : messages) {
                   FireEvent e = Json.fromBytes(m.getBody(), FireEvent.class);
-                  arrivals.add(new long[] {e.scheduledTime().toEpochMilli(), now});
+                  arrivals.add(
+                      new long[] {
+                        e.scheduledTime().toEpochMilli(), now, e.firedTime().toEpochMilli()
+                      });
                 }
                 return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
               });
@@ -285,13 +303,13 @@ class FirePathBenchmarkTest {
     }
 
     Stats stats(Instant from, Instant to) {
-      long[] delays =
+      List<long[]> inWindow =
           arrivals.stream()
               .filter(a -> a[0] >= from.toEpochMilli() && a[0] < to.toEpochMilli())
-              .mapToLong(a -> a[1] - a[0])
-              .sorted()
-              .toArray();
-      return new Stats(delays);
+              .toList();
+      return new Stats(
+          inWindow.stream().mapToLong(a -> a[1] - a[0]).sorted().toArray(),
+          inWindow.stream().mapToLong(a -> a[2] - a[0]).sorted().toArray());
     }
 
     @Override
@@ -300,7 +318,21 @@ class FirePathBenchmarkTest {
     }
   }
 
-  private record Stats(long[] delays) {
+  /**
+   * @param delays arrival at the consumer minus due time
+   * @param publishDelays the fire event's fired time (taken just before it is sent) minus due time
+   */
+  private record Stats(long[] delays, long[] publishDelays) {
+    String publish() {
+      if (publishDelays.length == 0) {
+        return "-";
+      }
+      return publishDelays[publishDelays.length / 2]
+          + " / "
+          + publishDelays[
+              (int) Math.min(publishDelays.length - 1, Math.floor(publishDelays.length * 0.99))];
+    }
+
     double perSecond(Duration window) {
       return delays.length / (double) window.toSeconds();
     }
