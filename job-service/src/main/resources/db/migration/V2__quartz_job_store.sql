@@ -1,6 +1,8 @@
 -- Tables of Quartz's clustered JDBC job store (org.quartz.impl.jdbcjobstore, table prefix QRTZ_).
 -- Names and columns are the ones Quartz's StdJDBCDelegate reads and writes. Kept here, instead of
--- letting Quartz initialise them, because Quartz's own script drops every table first.
+-- letting Quartz initialise them, because Quartz's own script drops every table first. The flags
+-- are BOOLEAN (TINYINT(1) on MySQL/MariaDB), which the delegate's setBoolean/getBoolean handle on
+-- both MySQL and H2, where VARCHAR(1) breaks on H2.
 
 CREATE TABLE QRTZ_JOB_DETAILS (
     SCHED_NAME        VARCHAR(120) NOT NULL,
@@ -8,10 +10,10 @@ CREATE TABLE QRTZ_JOB_DETAILS (
     JOB_GROUP         VARCHAR(190) NOT NULL,
     DESCRIPTION       VARCHAR(250),
     JOB_CLASS_NAME    VARCHAR(250) NOT NULL,
-    IS_DURABLE        VARCHAR(1)   NOT NULL,
-    IS_NONCONCURRENT  VARCHAR(1)   NOT NULL,
-    IS_UPDATE_DATA    VARCHAR(1)   NOT NULL,
-    REQUESTS_RECOVERY VARCHAR(1)   NOT NULL,
+    IS_DURABLE        BOOLEAN   NOT NULL,
+    IS_NONCONCURRENT  BOOLEAN   NOT NULL,
+    IS_UPDATE_DATA    BOOLEAN   NOT NULL,
+    REQUESTS_RECOVERY BOOLEAN   NOT NULL,
     JOB_DATA          BLOB,
     PRIMARY KEY (SCHED_NAME, JOB_NAME, JOB_GROUP)
 );
@@ -74,8 +76,8 @@ CREATE TABLE QRTZ_SIMPROP_TRIGGERS (
     LONG_PROP_2   BIGINT,
     DEC_PROP_1    NUMERIC(13, 4),
     DEC_PROP_2    NUMERIC(13, 4),
-    BOOL_PROP_1   VARCHAR(1),
-    BOOL_PROP_2   VARCHAR(1),
+    BOOL_PROP_1   BOOLEAN,
+    BOOL_PROP_2   BOOLEAN,
     PRIMARY KEY (SCHED_NAME, TRIGGER_NAME, TRIGGER_GROUP),
     CONSTRAINT fk_qrtz_simprop_trigger FOREIGN KEY (SCHED_NAME, TRIGGER_NAME, TRIGGER_GROUP)
         REFERENCES QRTZ_TRIGGERS (SCHED_NAME, TRIGGER_NAME, TRIGGER_GROUP)
@@ -116,8 +118,8 @@ CREATE TABLE QRTZ_FIRED_TRIGGERS (
     STATE             VARCHAR(16)  NOT NULL,
     JOB_NAME          VARCHAR(190),
     JOB_GROUP         VARCHAR(190),
-    IS_NONCONCURRENT  VARCHAR(1),
-    REQUESTS_RECOVERY VARCHAR(1),
+    IS_NONCONCURRENT  BOOLEAN,
+    REQUESTS_RECOVERY BOOLEAN,
     PRIMARY KEY (SCHED_NAME, ENTRY_ID)
 );
 
