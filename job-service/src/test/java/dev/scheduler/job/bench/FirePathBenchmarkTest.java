@@ -266,11 +266,11 @@ class FirePathBenchmarkTest {
     pool.awaitTermination(10, TimeUnit.MINUTES);
   }
 
-  private static void waitUntil(Instant until) throws InterruptedException {
-    long millis = Duration.between(Instant.now(), until).toMillis();
-    if (millis > 0) {
-      Thread.sleep(millis);
-    }
+  private static void waitUntil(Instant until) {
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.between(Instant.now(), until).plusSeconds(5))
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> !Instant.now().isBefore(until));
   }
 
   /** Fire events as an agent receives them: scheduled time and arrival. */
