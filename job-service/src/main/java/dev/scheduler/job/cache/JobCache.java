@@ -72,6 +72,7 @@ public class JobCache {
   public Map<Long, CachedJob> getAll(Collection<Long> jobIds) {
     Map<Long, CachedJob> found = new HashMap<>();
     List<Long> ids = List.copyOf(jobIds);
+    boolean redisAnswered = true;
     try {
       List<String> values = redis.opsForValue().multiGet(ids.stream().map(JobCache::key).toList());
       for (int i = 0; i < ids.size(); i++) {
@@ -81,12 +82,20 @@ public class JobCache {
         }
       }
     } catch (RuntimeException e) {
+      redisAnswered = false;
       log.warn(
           "job cache unavailable, reading {} jobs from the database: {}", ids.size(), e.toString());
     }
     for (Long id : ids) {
-      if (!found.containsKey(id)) {
-        get(id).ifPresent(job -> found.put(id, job));
+      if (found.containsKey(id)) {
+        continue;
+      }
+      Optional<CachedJob> loaded = jobs.find(id).map(JobCache::of);
+      if (loaded.isPresent()) {
+        found.put(id, loaded.get());
+        if (redisAnswered) {
+          write(id, loaded.get(), true);
+        }
       }
     }
     return found;

@@ -140,8 +140,10 @@ class ClusterFiresOnceTest {
           Instant.now().plusSeconds(3).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
       Instant to = from.plus(WINDOW);
 
+      // Generous: on a loaded 2-core machine the replicas may lag; lag is measured by the
+      // benchmark, this test is about every occurrence firing once.
       await()
-          .atMost(WINDOW.plusSeconds(30))
+          .atMost(WINDOW.plusSeconds(150))
           .pollInterval(Duration.ofSeconds(1))
           .until(() -> all.stream().anyMatch(e -> !e.scheduledTime().isBefore(to.plusSeconds(2))));
 
