@@ -2,10 +2,12 @@ package dev.scheduler.job.trigger;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Date;
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.InterruptableJob;
 import org.quartz.JobExecutionContext;
 import org.quartz.JobExecutionException;
+import org.quartz.SchedulerException;
 
 /**
  * The Quartz job of one partition. Quartz's clustered store runs it on one replica at a time
@@ -18,13 +20,18 @@ class PartitionPassJob implements InterruptableJob {
 
   static final String PARTITION = "partition";
 
+  /** How long a partition given back waits, so that another replica can take it. */
+  private static final Duration GIVE_BACK_DELAY = Duration.ofSeconds(2);
+
   private final PartitionPass pass;
+  private final FairShare fairShare;
   private final Clock clock;
   private final Duration passLength;
   private volatile boolean interrupted;
 
-  PartitionPassJob(PartitionPass pass, Clock clock, Duration passLength) {
+  PartitionPassJob(PartitionPass pass, FairShare fairShare, Clock clock, Duration passLength) {
     this.pass = pass;
+    this.fairShare = fairShare;
     this.clock = clock;
     this.passLength = passLength;
   }
@@ -33,10 +40,22 @@ class PartitionPassJob implements InterruptableJob {
   public void execute(JobExecutionContext context) throws JobExecutionException {
     int partition = Integer.parseInt(context.getMergedJobDataMap().getString(PARTITION));
     try {
+      int runningHere = context.getScheduler().getCurrentlyExecutingJobs().size();
+      if (!fairShare.allows(runningHere)) {
+        // Give the partition back: its next pass is due a little later, in reach of every
+        // replica's next look, instead of 100 ms from now when this replica is told first.
+        context
+            .getScheduler()
+            .rescheduleJob(
+                context.getTrigger().getKey(),
+                QuartzCluster.partitionTrigger(
+                    partition, Date.from(clock.instant().plus(GIVE_BACK_DELAY))));
+        return;
+      }
       pass.run(partition, clock.instant().plus(passLength), () -> interrupted);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
+    } catch (SchedulerException | RuntimeException e) {
       throw new JobExecutionException("pass of partition " + partition + " failed", e);
     }
   }

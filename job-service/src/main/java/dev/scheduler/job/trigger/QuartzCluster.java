@@ -107,22 +107,26 @@ class QuartzCluster implements SmartLifecycle, DisposableBean {
             .storeDurably()
             .requestRecovery()
             .build();
-    Trigger trigger =
-        TriggerBuilder.newTrigger()
-            .withIdentity("partition-" + partition, GROUP)
-            .forJob(key)
-            .startNow()
-            .withSchedule(
-                SimpleScheduleBuilder.simpleSchedule()
-                    .withIntervalInMilliseconds(100)
-                    .repeatForever()
-                    .withMisfireHandlingInstructionNextWithRemainingCount())
-            .build();
+    Trigger trigger = partitionTrigger(partition, new java.util.Date());
     try {
       scheduler.scheduleJob(job, java.util.Set.of(trigger), false);
     } catch (ObjectAlreadyExistsException e) {
       // another replica created it at the same moment
     }
+  }
+
+  /** The trigger of a partition's passes: every 100 ms from {@code start}, never misfiring. */
+  static Trigger partitionTrigger(int partition, java.util.Date start) {
+    return TriggerBuilder.newTrigger()
+        .withIdentity("partition-" + partition, GROUP)
+        .forJob(JobKey.jobKey("partition-" + partition, GROUP))
+        .startAt(start)
+        .withSchedule(
+            SimpleScheduleBuilder.simpleSchedule()
+                .withIntervalInMilliseconds(100)
+                .repeatForever()
+                .withMisfireHandlingInstructionNextWithRemainingCount())
+        .build();
   }
 
   private void removePartitionJobsFrom(int first) throws SchedulerException {

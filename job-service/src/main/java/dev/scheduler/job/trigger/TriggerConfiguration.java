@@ -44,7 +44,9 @@ class TriggerConfiguration {
         properties,
         dataSource,
         transactions,
-        (bundle, scheduler) -> new PartitionPassJob(pass, clock, properties.passLength()),
+        (bundle, scheduler) ->
+            new PartitionPassJob(
+                pass, new FairShare(jdbc, properties, clock), clock, properties.passLength()),
         jdbc);
   }
 

@@ -38,7 +38,7 @@ import org.springframework.web.client.RestClient;
 
 /**
  * Two job-service replicas sharing one Quartz cluster fire every occurrence of 200 jobs due every
- * second exactly once, for a minute.
+ * second exactly once, for a minute, and both take part in the firing.
  */
 class ClusterFiresOnceTest {
 
@@ -164,8 +164,7 @@ class ClusterFiresOnceTest {
               .map(Map.Entry::getKey)
               .toList();
       assertThat(duplicated).isEmpty();
-      // Which replica runs which pass is Quartz's choice; the sum shows the passes ran.
-      assertThat(firedBy.get(0).get() + firedBy.get(1).get()).isPositive();
+      assertThat(firedBy).allSatisfy(count -> assertThat(count.get()).isPositive());
       System.out.printf(
           "cluster: %d fires in %d s, partition passes run by replica 0: %d, by replica 1: %d%n",
           JOBS * seconds, seconds, firedBy.get(0).get(), firedBy.get(1).get());
