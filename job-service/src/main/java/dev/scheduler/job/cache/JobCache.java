@@ -49,22 +49,6 @@ public class JobCache {
     return "scheduler:job:" + jobId;
   }
 
-  /** The job, from Redis or else from the database; empty if it does not exist any more. */
-  public Optional<CachedJob> get(long jobId) {
-    try {
-      String json = redis.opsForValue().get(key(jobId));
-      if (json != null) {
-        return Optional.of(Json.fromJson(json, CachedJob.class));
-      }
-    } catch (RuntimeException e) {
-      log.warn("job cache unavailable, reading job {} from the database: {}", jobId, e.toString());
-      return jobs.find(jobId).map(JobCache::of);
-    }
-    Optional<CachedJob> loaded = jobs.find(jobId).map(JobCache::of);
-    loaded.ifPresent(job -> write(jobId, job, true));
-    return loaded;
-  }
-
   /**
    * What fires need of several jobs, in one Redis round trip; jobs that no longer exist are absent
    * from the result.

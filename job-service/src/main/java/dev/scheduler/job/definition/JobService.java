@@ -20,8 +20,8 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * The operations on jobs. Each change writes the job row, its Quartz schedule and its audit record
- * in one transaction, and refreshes the fire cache after the commit.
+ * The operations on jobs. Each change writes the job row, its trigger and its audit record in one
+ * transaction, and refreshes the fire cache after the commit.
  */
 @Service
 public class JobService {
@@ -125,10 +125,9 @@ public class JobService {
    * when given.
    */
   public TriggerResult trigger(long id, String params, Caller caller) {
-    if (params != null && params.length() > JobValidator.MAX_PARAMS) {
-      throw ApiException.invalid(
-          List.of(new FieldViolation("params", "must be at most 8192 characters")));
-    }
+    Violations violations = new Violations();
+    violations.bounded(params, "params", JobValidator.MAX_PARAMS);
+    violations.throwIfAny();
     JobDefinition job = require(id);
     Instant now = clock.instant();
     List<FireEvent> events = FirePublisher.events(id, job.spec(), now, now, params);

@@ -1,7 +1,10 @@
 package dev.scheduler.job.trigger;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Date;
 import java.util.Properties;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
@@ -13,6 +16,7 @@ import org.quartz.SimpleScheduleBuilder;
 import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
 import org.quartz.UnableToInterruptJobException;
+import org.quartz.impl.matchers.GroupMatcher;
 import org.quartz.spi.JobFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +40,7 @@ class QuartzCluster implements SmartLifecycle, DisposableBean {
   private final Scheduler scheduler;
   private final TriggerProperties properties;
   private final JdbcClient jdbc;
+  private final Clock clock;
   private volatile boolean running;
 
   QuartzCluster(
@@ -43,9 +48,11 @@ class QuartzCluster implements SmartLifecycle, DisposableBean {
       DataSource dataSource,
       PlatformTransactionManager transactions,
       JobFactory jobFactory,
-      JdbcClient jdbc) {
+      JdbcClient jdbc,
+      Clock clock) {
     this.properties = properties;
     this.jdbc = jdbc;
+    this.clock = clock;
     factory = new SchedulerFactoryBean();
     factory.setSchedulerName(properties.clusterName());
     factory.setDataSource(dataSource);
@@ -107,16 +114,16 @@ class QuartzCluster implements SmartLifecycle, DisposableBean {
             .storeDurably()
             .requestRecovery()
             .build();
-    Trigger trigger = partitionTrigger(partition, new java.util.Date());
+    Trigger trigger = partitionTrigger(partition, Date.from(clock.instant()));
     try {
-      scheduler.scheduleJob(job, java.util.Set.of(trigger), false);
+      scheduler.scheduleJob(job, Set.of(trigger), false);
     } catch (ObjectAlreadyExistsException e) {
       // another replica created it at the same moment
     }
   }
 
   /** The trigger of a partition's passes: every 100 ms from {@code start}, never misfiring. */
-  static Trigger partitionTrigger(int partition, java.util.Date start) {
+  static Trigger partitionTrigger(int partition, Date start) {
     return TriggerBuilder.newTrigger()
         .withIdentity("partition-" + partition, GROUP)
         .forJob(JobKey.jobKey("partition-" + partition, GROUP))
@@ -130,8 +137,7 @@ class QuartzCluster implements SmartLifecycle, DisposableBean {
   }
 
   private void removePartitionJobsFrom(int first) throws SchedulerException {
-    for (JobKey key :
-        scheduler.getJobKeys(org.quartz.impl.matchers.GroupMatcher.jobGroupEquals(GROUP))) {
+    for (JobKey key : scheduler.getJobKeys(GroupMatcher.jobGroupEquals(GROUP))) {
       int partition = Integer.parseInt(key.getName().substring("partition-".length()));
       if (partition >= first) {
         scheduler.deleteJob(key);

@@ -47,7 +47,8 @@ class TriggerConfiguration {
         (bundle, scheduler) ->
             new PartitionPassJob(
                 pass, new FairShare(jdbc, properties, clock), clock, properties.passLength()),
-        jdbc);
+        jdbc,
+        clock);
   }
 
   @Bean
