@@ -85,6 +85,19 @@ public class JobCache {
     return found;
   }
 
+  /**
+   * What fires need of several jobs as the database has them now, for entries suspected stale; the
+   * cache is refreshed the way a miss refreshes it, so a concurrent change still wins.
+   */
+  public Map<Long, CachedJob> reload(Collection<Long> jobIds) {
+    try {
+      redis.delete(jobIds.stream().map(JobCache::key).toList());
+    } catch (RuntimeException e) {
+      log.warn("could not evict {} jobs from the cache: {}", jobIds.size(), e.toString());
+    }
+    return getAll(jobIds);
+  }
+
   /** Stores the job as it is now; call after the change committed. */
   public void put(JobDefinition job) {
     write(job.id(), of(job), false);

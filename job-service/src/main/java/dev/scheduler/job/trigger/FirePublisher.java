@@ -9,12 +9,13 @@ import dev.scheduler.job.definition.JobSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendCallback;
 import org.apache.rocketmq.client.producer.SendResult;
@@ -30,6 +31,12 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class FirePublisher {
+
+  /** Events per broker request: one round trip instead of one per event. */
+  static final int BATCH_MESSAGES = 128;
+
+  /** Bytes per broker request, well under the broker's 4 MiB message limit. */
+  static final int BATCH_BYTES = 1024 * 1024;
 
   private final DefaultMQProducer producer;
 
@@ -69,96 +76,144 @@ public class FirePublisher {
   }
 
   /**
-   * Sends {@code events} and returns once the broker has stored every one.
+   * Sends the events of one fire and returns once the broker has stored every one.
    *
-   * @throws FireNotPublishedException when the broker did not take them all
+   * @throws FireNotPublishedException when the broker did not take them all within the producer's
+   *     send timeout
    */
   public void publish(List<FireEvent> events) {
-    List<Message> messages = events.stream().map(FirePublisher::message).toList();
-    try {
-      SendResult result =
-          messages.size() == 1 ? producer.send(messages.get(0)) : producer.send(messages);
-      if (result.getSendStatus() != SendStatus.SEND_OK) {
-        throw new FireNotPublishedException(
-            "broker answered " + result.getSendStatus() + " for fire " + events.get(0).fireId(),
-            null);
-      }
-    } catch (FireNotPublishedException e) {
-      throw e;
-    } catch (Exception e) {
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-      }
+    Publication publication = send(List.of(events));
+    if (publication.await(Duration.ofMillis(producer.getSendMsgTimeout())).isEmpty()) {
       throw new FireNotPublishedException(
-          "fire " + events.get(0).fireId() + " was not published: " + e.getMessage(), e);
+          "fire " + events.get(0).fireId() + " was not published: " + publication.failure());
     }
   }
 
   /**
-   * Sends the events of many fires at once, without waiting for one before sending the next.
-   *
-   * @return the fire ids whose events the broker all stored within {@code timeout}
+   * Starts sending the events of many fires and returns without waiting for the broker. Events go
+   * in batches (one broker request for up to {@value #BATCH_MESSAGES} of them), in the order given,
+   * so that fires due at the same moment leave in priority order.
    */
-  public Set<String> publishAll(List<List<FireEvent>> fires, Duration timeout) {
-    int total = fires.stream().mapToInt(List::size).sum();
-    CountDownLatch answered = new CountDownLatch(total);
-    Set<String> failed = ConcurrentHashMap.newKeySet();
+  public Publication send(List<List<FireEvent>> fires) {
+    List<List<Outgoing>> batches = batches(fires);
+    Publication publication = new Publication(fires, batches.size());
+    for (List<Outgoing> batch : batches) {
+      List<String> fireIds = batch.stream().map(Outgoing::fireId).toList();
+      try {
+        producer.send(
+            batch.stream().map(Outgoing::message).toList(),
+            new SendCallback() {
+              @Override
+              public void onSuccess(SendResult result) {
+                if (result.getSendStatus() == SendStatus.SEND_OK) {
+                  publication.stored();
+                } else {
+                  publication.failed(fireIds, "broker answered " + result.getSendStatus());
+                }
+              }
+
+              @Override
+              public void onException(Throwable e) {
+                publication.failed(fireIds, e.toString());
+              }
+            });
+      } catch (Exception e) {
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+        publication.failed(fireIds, e.toString());
+      }
+    }
+    return publication;
+  }
+
+  private record Outgoing(String fireId, Message message) {}
+
+  private static List<List<Outgoing>> batches(List<List<FireEvent>> fires) {
+    List<List<Outgoing>> batches = new ArrayList<>();
+    List<Outgoing> batch = new ArrayList<>();
+    int bytes = 0;
     for (List<FireEvent> fire : fires) {
       for (FireEvent event : fire) {
-        try {
-          producer.send(
-              message(event),
-              new SendCallback() {
-                @Override
-                public void onSuccess(SendResult result) {
-                  if (result.getSendStatus() != SendStatus.SEND_OK) {
-                    failed.add(event.fireId());
-                  }
-                  answered.countDown();
-                }
-
-                @Override
-                public void onException(Throwable e) {
-                  failed.add(event.fireId());
-                  answered.countDown();
-                }
-              });
-        } catch (Exception e) {
-          if (e instanceof InterruptedException) {
-            Thread.currentThread().interrupt();
-          }
-          failed.add(event.fireId());
-          answered.countDown();
+        Message message = message(event);
+        int size = message.getBody().length;
+        if (!batch.isEmpty() && (batch.size() == BATCH_MESSAGES || bytes + size > BATCH_BYTES)) {
+          batches.add(batch);
+          batch = new ArrayList<>();
+          bytes = 0;
         }
+        batch.add(new Outgoing(event.fireId(), message));
+        bytes += size;
       }
     }
-    try {
-      if (!answered.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        return Set.of();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Set.of();
+    if (!batch.isEmpty()) {
+      batches.add(batch);
     }
-    Set<String> published = new HashSet<>();
-    for (List<FireEvent> fire : fires) {
-      if (!fire.isEmpty() && !failed.contains(fire.get(0).fireId())) {
-        published.add(fire.get(0).fireId());
-      }
-    }
-    return published;
+    return batches;
   }
 
   private static Message message(FireEvent event) {
-    Message message =
-        new Message(Topics.FIRE, event.app(), event.executionId(), Json.toBytes(event));
-    return message;
+    return new Message(Topics.FIRE, event.app(), event.executionId(), Json.toBytes(event));
+  }
+
+  /** Fire events on their way to the broker. */
+  public static final class Publication {
+
+    private final List<List<FireEvent>> fires;
+    private final CountDownLatch answered;
+    private final Set<String> failedFires = ConcurrentHashMap.newKeySet();
+    private final AtomicReference<String> failure = new AtomicReference<>();
+
+    private Publication(List<List<FireEvent>> fires, int batches) {
+      this.fires = fires;
+      this.answered = new CountDownLatch(batches);
+    }
+
+    private void stored() {
+      answered.countDown();
+    }
+
+    private void failed(List<String> fireIds, String why) {
+      failedFires.addAll(fireIds);
+      failure.compareAndSet(null, why);
+      answered.countDown();
+    }
+
+    /**
+     * Waits for the broker's answers.
+     *
+     * @return the ids of the fires whose events the broker all stored; none if it did not answer
+     *     for every batch within {@code timeout}
+     */
+    public Set<String> await(Duration timeout) {
+      try {
+        if (!answered.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+          failure.compareAndSet(null, "no answer from the broker within " + timeout);
+          return Set.of();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Set.of();
+      }
+      Set<String> published = new LinkedHashSet<>();
+      for (List<FireEvent> fire : fires) {
+        if (!fire.isEmpty() && !failedFires.contains(fire.get(0).fireId())) {
+          published.add(fire.get(0).fireId());
+        }
+      }
+      return published;
+    }
+
+    /** Why some events were not stored, null if all were. */
+    public String failure() {
+      return failure.get();
+    }
   }
 
   /** The broker did not store a fire's events; the fire must be tried again. */
   public static class FireNotPublishedException extends RuntimeException {
-    FireNotPublishedException(String message, Throwable cause) {
-      super(message, cause);
+    FireNotPublishedException(String message) {
+      super(message);
     }
   }
 }

@@ -14,7 +14,10 @@ import org.springframework.validation.annotation.Validated;
  *     one replica at a time, so this bounds how many replicas share the firing. May change: rows
  *     are moved to their new partition at start
  * @param passLength how long one replica keeps a partition before Quartz hands it out again
- * @param batchSize due jobs one query claims
+ * @param batchSize due jobs one round claims
+ * @param lookahead how far ahead of their due time a round claims jobs and works out their fires,
+ *     so that at the due time only the sending is left. A job created, resumed or rescheduled less
+ *     than this before its next fire may see that fire up to this late
  * @param idlePoll longest wait between two looks at a partition with nothing due, which bounds the
  *     delay of the first fire of a job created meanwhile
  * @param publishTimeout how long a pass waits for the broker to store a batch of fire events
@@ -33,7 +36,8 @@ import org.springframework.validation.annotation.Validated;
 public record TriggerProperties(
     @DefaultValue("4") @Min(1) @Max(256) int partitions,
     @DefaultValue("10s") Duration passLength,
-    @DefaultValue("500") @Min(1) @Max(5000) int batchSize,
+    @DefaultValue("2000") @Min(1) @Max(10000) int batchSize,
+    @DefaultValue("300ms") Duration lookahead,
     @DefaultValue("100ms") Duration idlePoll,
     @DefaultValue("5s") Duration publishTimeout,
     @DefaultValue("60s") Duration misfireThreshold,

@@ -14,14 +14,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
@@ -294,7 +298,10 @@ class FirePathBenchmarkTest {
                   FireEvent e = Json.fromBytes(m.getBody(), FireEvent.class);
                   arrivals.add(
                       new long[] {
-                        e.scheduledTime().toEpochMilli(), now, e.firedTime().toEpochMilli()
+                        e.scheduledTime().toEpochMilli(),
+                        now,
+                        e.firedTime().toEpochMilli(),
+                        e.jobId()
                       });
                 }
                 return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
@@ -307,9 +314,24 @@ class FirePathBenchmarkTest {
           arrivals.stream()
               .filter(a -> a[0] >= from.toEpochMilli() && a[0] < to.toEpochMilli())
               .toList();
+      Map<Long, Set<Long>> jobsPerSecond = new TreeMap<>();
+      inWindow.forEach(
+          a -> jobsPerSecond.computeIfAbsent(a[0] / 1000, s -> new HashSet<>()).add(a[3]));
+      Set<Long> allJobs = new HashSet<>();
+      arrivals.forEach(a -> allJobs.add(a[3]));
+      Map<Long, List<Long>> missingPerSecond = new TreeMap<>();
+      for (long second = from.getEpochSecond(); second < to.getEpochSecond(); second++) {
+        Set<Long> seen = jobsPerSecond.getOrDefault(second, Set.of());
+        List<Long> missing = allJobs.stream().filter(j -> !seen.contains(j)).sorted().toList();
+        if (!missing.isEmpty()) {
+          missingPerSecond.put(second, missing);
+        }
+      }
       return new Stats(
           inWindow.stream().mapToLong(a -> a[1] - a[0]).sorted().toArray(),
-          inWindow.stream().mapToLong(a -> a[2] - a[0]).sorted().toArray());
+          inWindow.stream().mapToLong(a -> a[2] - a[0]).sorted().toArray(),
+          inWindow.stream().map(a -> a[3] + "@" + a[0]).distinct().count(),
+          missingPerSecond);
     }
 
     @Override
@@ -321,8 +343,11 @@ class FirePathBenchmarkTest {
   /**
    * @param delays arrival at the consumer minus due time
    * @param publishDelays the fire event's fired time (taken just before it is sent) minus due time
+   * @param distinct distinct fires received (a fire received twice counts once)
+   * @param perSecond fires received per due second
    */
-  private record Stats(long[] delays, long[] publishDelays) {
+  private record Stats(
+      long[] delays, long[] publishDelays, long distinct, java.util.Map<Long, Long> perSecond) {
     String publish() {
       if (publishDelays.length == 0) {
         return "-";
@@ -352,9 +377,29 @@ class FirePathBenchmarkTest {
     }
 
     String missing(long expected) {
-      return delays.length >= expected
-          ? "none missing"
-          : (expected - delays.length) + " of " + expected + " not published in time";
+      String duplicates =
+          delays.length > distinct ? ", " + (delays.length - distinct) + " received twice" : "";
+      if (distinct >= expected) {
+        return "none missing" + duplicates;
+      }
+      String where =
+          missingPerSecond.entrySet().stream()
+              .limit(3)
+              .map(
+                  e ->
+                      Instant.ofEpochSecond(e.getKey())
+                          + " lacks jobs "
+                          + e.getValue().stream().limit(12).toList())
+              .collect(Collectors.joining("; "));
+      return (expected - distinct)
+          + " of "
+          + expected
+          + " not received in time"
+          + duplicates
+          + "; "
+          + missingPerSecond.size()
+          + " seconds short, first: "
+          + where;
     }
   }
 }

@@ -1,0 +1,233 @@
+package dev.scheduler.job.trigger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyCollection;
+import static org.mockito.ArgumentMatchers.anyList;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.mock;
+
+import dev.scheduler.contracts.BlockStrategy;
+import dev.scheduler.contracts.FireEvent;
+import dev.scheduler.contracts.JobType;
+import dev.scheduler.contracts.RetryPolicy;
+import dev.scheduler.job.cache.JobCache;
+import dev.scheduler.job.definition.JobSpec;
+import dev.scheduler.job.definition.JobStatus;
+import dev.scheduler.job.definition.MisfirePolicy;
+import dev.scheduler.job.definition.Schedule;
+import dev.scheduler.job.definition.ScheduleType;
+import dev.scheduler.testkit.SchemaEngine;
+import dev.scheduler.testkit.SettableClock;
+import dev.scheduler.testkit.TestDatabase;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/**
+ * A pass round at exact instants: what it claims ahead of time, when each fire leaves, and what
+ * happens to the triggers afterwards. The clock moves only when the pass waits.
+ */
+class PartitionPassTest {
+
+  private static final Instant T = Instant.parse("2026-03-01T10:00:00Z");
+  private static final TriggerProperties PROPERTIES =
+      new TriggerProperties(
+          1,
+          Duration.ofSeconds(10),
+          100,
+          Duration.ofMillis(300),
+          Duration.ofMillis(100),
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(60),
+          Duration.ofSeconds(2),
+          "test",
+          "test");
+
+  private final SettableClock clock = new SettableClock(T.minusMillis(100));
+  private final JobCache cache = mock(JobCache.class);
+  private final FirePublisher publisher = mock(FirePublisher.class);
+  private final Map<Long, JobCache.CachedJob> cached = new HashMap<>();
+  private final List<Sent> sent = new CopyOnWriteArrayList<>();
+  private Set<String> brokerRefuses = Set.of();
+  private TriggerStore store;
+  private PartitionPass pass;
+
+  /** One call of the publisher: when, and the events. */
+  private record Sent(Instant at, List<FireEvent> events) {}
+
+  @BeforeEach
+  void setUp() {
+    TestDatabase db = SchemaEngine.H2_MYSQL_MODE.migrated("pass");
+    DriverManagerDataSource dataSource =
+        new DriverManagerDataSource(db.jdbcUrl(), db.username(), db.password());
+    store = new TriggerStore(JdbcClient.create(dataSource), new JdbcTemplate(dataSource), 1);
+    given(cache.getAll(anyCollection())).willAnswer(call -> found(call.getArgument(0)));
+    given(publisher.send(anyList()))
+        .willAnswer(
+            call -> {
+              List<List<FireEvent>> fires = call.getArgument(0);
+              sent.add(new Sent(clock.instant(), fires.stream().flatMap(List::stream).toList()));
+              FirePublisher.Publication publication = mock(FirePublisher.Publication.class);
+              given(publication.await(any()))
+                  .willReturn(
+                      fires.stream()
+                          .map(f -> f.get(0).fireId())
+                          .filter(id -> !brokerRefuses.contains(id))
+                          .collect(Collectors.toSet()));
+              return publication;
+            });
+    pass =
+        new PartitionPass(
+            store,
+            cache,
+            publisher,
+            PROPERTIES,
+            clock,
+            until -> {
+              if (until.isAfter(clock.instant())) {
+                clock.set(until);
+              }
+            });
+  }
+
+  @Test
+  void fires_each_trigger_within_the_lookahead_at_its_due_time_never_before() throws Exception {
+    schedule(1, "* * * * * ?", T, 5);
+    schedule(2, "0/5 * * * * ?", T.plusMillis(200), 5);
+    schedule(3, "* * * * * ?", T.plusMillis(150), 5);
+    schedule(4, "* * * * * ?", T.plusMillis(250), 5);
+
+    int fired = pass.fireDue(0, () -> false);
+
+    assertThat(fired).isEqualTo(3);
+    assertThat(sent).extracting(Sent::at).containsExactly(T, T.plusMillis(150), T.plusMillis(200));
+    assertThat(sent)
+        .allSatisfy(
+            s ->
+                assertThat(s.events())
+                    .allSatisfy(e -> assertThat(e.firedTime()).isEqualTo(e.scheduledTime())));
+    assertThat(sent.get(0).events()).extracting(FireEvent::jobId).containsExactly(1L);
+    assertThat(nextFire(1)).isEqualTo(T.plusSeconds(1));
+    assertThat(nextFire(2)).isEqualTo(T.plusSeconds(5));
+    assertThat(nextFire(4)).isEqualTo(T.plusMillis(250));
+    assertThat(store.fireTimes(1).previous()).isEqualTo(T);
+  }
+
+  @Test
+  void claims_nothing_due_beyond_the_lookahead() throws Exception {
+    clock.set(T.minusSeconds(1));
+    schedule(1, "* * * * * ?", T, 5);
+
+    assertThat(pass.fireDue(0, () -> false)).isZero();
+    assertThat(sent).isEmpty();
+    assertThat(nextFire(1)).isEqualTo(T);
+  }
+
+  @Test
+  void fires_due_at_the_same_moment_leave_together_highest_priority_first() throws Exception {
+    schedule(1, "* * * * * ?", T, 2);
+    schedule(2, "* * * * * ?", T, 9);
+    schedule(3, "* * * * * ?", T, 5);
+
+    pass.fireDue(0, () -> false);
+
+    assertThat(sent).hasSize(1);
+    assertThat(sent.get(0).events()).extracting(FireEvent::jobId).containsExactly(2L, 3L, 1L);
+  }
+
+  @Test
+  void a_trigger_whose_fire_the_broker_did_not_store_stays_due_and_is_sent_again()
+      throws Exception {
+    schedule(1, "* * * * * ?", T, 5);
+    schedule(2, "* * * * * ?", T, 5);
+    brokerRefuses = Set.of("2-" + T.toEpochMilli());
+
+    pass.fireDue(0, () -> false);
+    brokerRefuses = Set.of();
+    pass.fireDue(0, () -> false);
+
+    assertThat(nextFire(1)).isEqualTo(T.plusSeconds(1));
+    assertThat(nextFire(2)).isEqualTo(T.plusSeconds(1));
+    assertThat(sent.get(1).events())
+        .extracting(FireEvent::fireId)
+        .containsExactly("2-" + T.toEpochMilli());
+  }
+
+  @Test
+  void a_stale_cache_entry_saying_paused_does_not_keep_a_waiting_trigger_from_firing()
+      throws Exception {
+    schedule(1, "* * * * * ?", T, 5);
+    cached.put(1L, new JobCache.CachedJob(spec("* * * * * ?", 5), JobStatus.PAUSED, 1));
+    given(cache.reload(anyCollection()))
+        .willReturn(
+            Map.of(1L, new JobCache.CachedJob(spec("* * * * * ?", 5), JobStatus.ACTIVE, 2)));
+
+    pass.fireDue(0, () -> false);
+
+    assertThat(sent).hasSize(1);
+    assertThat(nextFire(1)).isEqualTo(T.plusSeconds(1));
+  }
+
+  @Test
+  void a_stopped_pass_sends_nothing_more_and_leaves_the_rest_due() throws Exception {
+    schedule(1, "* * * * * ?", T, 5);
+    schedule(2, "* * * * * ?", T.plusMillis(150), 5);
+    pass.fireDue(0, () -> !sent.isEmpty());
+
+    assertThat(sent).hasSize(1);
+    assertThat(nextFire(1)).isEqualTo(T.plusSeconds(1));
+    assertThat(nextFire(2)).isEqualTo(T.plusMillis(150));
+  }
+
+  private void schedule(long jobId, String cron, Instant next, int priority) {
+    cached.put(jobId, new JobCache.CachedJob(spec(cron, priority), JobStatus.ACTIVE, 1));
+    store.put(jobId, TriggerStore.State.WAITING, next, priority, clock.instant());
+  }
+
+  private Instant nextFire(long jobId) {
+    return store.fireTimes(jobId).next();
+  }
+
+  private Map<Long, JobCache.CachedJob> found(Collection<Long> ids) {
+    Map<Long, JobCache.CachedJob> found = new HashMap<>();
+    ids.forEach(id -> found.put(id, cached.get(id)));
+    return found;
+  }
+
+  private static JobSpec spec(String cron, int priority) {
+    return new JobSpec(
+        "app",
+        "job",
+        null,
+        JobType.BEAN,
+        "handler",
+        null,
+        null,
+        new Schedule(ScheduleType.CRON, cron, null, null, ZoneOffset.UTC, null, null),
+        1,
+        Map.of(),
+        false,
+        priority,
+        Duration.ofMinutes(1),
+        RetryPolicy.NONE,
+        MisfirePolicy.FIRE_NOW,
+        10,
+        BlockStrategy.SERIAL,
+        null,
+        List.of(),
+        List.of());
+  }
+}
