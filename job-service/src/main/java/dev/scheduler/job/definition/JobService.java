@@ -11,7 +11,9 @@ import dev.scheduler.support.ApiException;
 import dev.scheduler.support.Caller;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
@@ -165,6 +167,11 @@ public class JobService {
 
   public TriggerEngine.FireTimes fireTimes(long id) {
     return engine.fireTimes(id);
+  }
+
+  /** Fire times of several jobs, in one read. */
+  public Map<Long, TriggerEngine.FireTimes> fireTimes(Collection<Long> ids) {
+    return engine.fireTimes(ids);
   }
 
   /** The next fire times of a stored job. */

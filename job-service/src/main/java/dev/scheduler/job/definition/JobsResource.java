@@ -3,6 +3,7 @@ package dev.scheduler.job.definition;
 import dev.scheduler.contracts.FieldViolation;
 import dev.scheduler.job.audit.AuditEntry;
 import dev.scheduler.job.audit.JobAuditLog;
+import dev.scheduler.job.trigger.TriggerEngine;
 import dev.scheduler.support.ApiException;
 import dev.scheduler.support.Caller;
 import dev.scheduler.support.PageResponse;
@@ -13,6 +14,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -69,8 +71,10 @@ class JobsResource {
     }
     JobRepository.Page found =
         jobs.list(new JobQuery(app, status, text, scheduleType, page, size, field, descending));
+    Map<Long, TriggerEngine.FireTimes> fireTimes =
+        jobs.fireTimes(found.jobs().stream().map(JobDefinition::id).toList());
     List<JobView> views =
-        found.jobs().stream().map(job -> JobView.of(job, jobs.fireTimes(job.id()))).toList();
+        found.jobs().stream().map(job -> JobView.of(job, fireTimes.get(job.id()))).toList();
     return PageResponse.of(views, page, size, found.total());
   }
 

@@ -5,7 +5,9 @@ import dev.scheduler.job.definition.JobSpec;
 import dev.scheduler.job.definition.JobStatus;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The trigger engine: one row per scheduled job in {@code scheduler_job_trigger}, fired by
@@ -58,8 +60,8 @@ class ScanTriggerEngine implements TriggerEngine {
   }
 
   @Override
-  public FireTimes fireTimes(long jobId) {
-    return store.fireTimes(jobId);
+  public Map<Long, FireTimes> fireTimes(Collection<Long> jobIds) {
+    return store.fireTimes(jobIds);
   }
 
   @Override

@@ -3,7 +3,9 @@ package dev.scheduler.job.trigger;
 import dev.scheduler.job.definition.JobDefinition;
 import dev.scheduler.job.definition.JobSpec;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Decides when jobs fire and fires them. Every change is made in the caller's transaction, so a
@@ -25,7 +27,12 @@ public interface TriggerEngine {
   void resume(long jobId);
 
   /** When the job fired last and fires next; both null if it is not scheduled. */
-  FireTimes fireTimes(long jobId);
+  default FireTimes fireTimes(long jobId) {
+    return fireTimes(List.of(jobId)).get(jobId);
+  }
+
+  /** {@link #fireTimes(long)} of several jobs at once; every job given has an entry. */
+  Map<Long, FireTimes> fireTimes(Collection<Long> jobIds);
 
   /** The next {@code count} instants at which {@code spec} would fire after {@code from}. */
   List<Instant> preview(JobSpec spec, Instant from, int count);

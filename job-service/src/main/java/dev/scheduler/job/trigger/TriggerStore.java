@@ -2,7 +2,10 @@ package dev.scheduler.job.trigger;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -75,15 +78,26 @@ class TriggerStore {
         .update();
   }
 
-  TriggerEngine.FireTimes fireTimes(long jobId) {
-    return jdbc.sql("SELECT prev_fire_at, next_fire_at FROM scheduler_job_trigger WHERE job_id = ?")
-        .param(jobId)
+  /** Fire times of several jobs in one query; a job without a trigger gets none. */
+  Map<Long, TriggerEngine.FireTimes> fireTimes(Collection<Long> jobIds) {
+    Map<Long, TriggerEngine.FireTimes> times = new HashMap<>();
+    jobIds.forEach(id -> times.put(id, TriggerEngine.FireTimes.NONE));
+    if (jobIds.isEmpty()) {
+      return times;
+    }
+    jdbc.sql(
+            "SELECT job_id, prev_fire_at, next_fire_at FROM scheduler_job_trigger"
+                + " WHERE job_id IN (:ids)")
+        .param("ids", jobIds)
         .query(
             (rs, row) ->
-                new TriggerEngine.FireTimes(
-                    instant(rs.getObject("prev_fire_at")), instant(rs.getObject("next_fire_at"))))
-        .optional()
-        .orElse(TriggerEngine.FireTimes.NONE);
+                times.put(
+                    rs.getLong("job_id"),
+                    new TriggerEngine.FireTimes(
+                        instant(rs.getObject("prev_fire_at")),
+                        instant(rs.getObject("next_fire_at")))))
+        .list();
+    return times;
   }
 
   /** Up to {@code limit} waiting triggers of a partition due at or before {@code until}. */

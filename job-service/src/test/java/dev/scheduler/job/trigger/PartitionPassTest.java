@@ -123,7 +123,7 @@ class PartitionPassTest {
     assertThat(nextFire(1)).isEqualTo(T.plusSeconds(1));
     assertThat(nextFire(2)).isEqualTo(T.plusSeconds(5));
     assertThat(nextFire(4)).isEqualTo(T.plusMillis(250));
-    assertThat(store.fireTimes(1).previous()).isEqualTo(T);
+    assertThat(store.fireTimes(List.of(1L)).get(1L).previous()).isEqualTo(T);
   }
 
   @Test
@@ -198,7 +198,7 @@ class PartitionPassTest {
   }
 
   private Instant nextFire(long jobId) {
-    return store.fireTimes(jobId).next();
+    return store.fireTimes(List.of(jobId)).get(jobId).next();
   }
 
   private Map<Long, JobCache.CachedJob> found(Collection<Long> ids) {
