@@ -188,12 +188,15 @@ class FirePathBenchmarkTest {
     @Override
     public void execute(JobExecutionContext context) {
       Instant due = context.getScheduledFireTime().toInstant();
-      String fireId = context.getJobDetail().getKey().getName() + "-" + due.toEpochMilli();
+      String name = context.getJobDetail().getKey().getName();
+      // job-<n>: n stands for the job id, so that missing and repeated fires are told per job.
+      long jobId = Long.parseLong(name.substring("job-".length()));
+      String fireId = name + "-" + due.toEpochMilli();
       byte[] body =
           Json.toBytes(
               new FireEvent(
                   1,
-                  0,
+                  jobId,
                   fireId,
                   fireId + "-0",
                   app,
