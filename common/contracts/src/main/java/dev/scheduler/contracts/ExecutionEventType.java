@@ -15,7 +15,12 @@ public enum ExecutionEventType {
   /** An operator's cancel command, or a later fire covering this one, stopped it. */
   CANCELLED(true),
   /** The agent refused to run it (block strategy, unknown handler, agent shutting down). */
-  REJECTED(true);
+  REJECTED(true),
+  /**
+   * The agent stopped before the handler finished (it was shutting down and its grace ran out); the
+   * attempt did not complete and should run on another agent.
+   */
+  ABANDONED(true);
 
   private final boolean terminal;
 

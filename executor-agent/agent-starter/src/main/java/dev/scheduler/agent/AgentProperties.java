@@ -1,10 +1,12 @@
 package dev.scheduler.agent;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -17,8 +19,21 @@ import org.springframework.validation.annotation.Validated;
  *     application shares it
  * @param nodeId this instance's id in the node registry; generated from the app, host and process
  *     when not set
- * @param capacity most executions this instance runs at once
+ * @param capacity most executions this instance runs (or holds waiting behind a running one of the
+ *     same job) at once; the agent takes no more fire events while full
  * @param heartbeatInterval how often the instance reports its liveness and load
+ * @param nameServer address of the broker's name server ({@code host:port;host:port})
+ * @param redis where the execution guard lives
+ * @param guardTtl how long an execution guard lives without renewal; renewed every third of it
+ *     while the handler runs, so an agent that dies frees its executions after this long
+ * @param doneTtl how long the DONE marker of a finished execution keeps a redelivered duplicate out
+ * @param defaultTimeout timeout of a fire event that carries none
+ * @param shutdownGrace how long a stopping agent lets running handlers finish before interrupting
+ *     them and reporting them ABANDONED, to be run elsewhere
+ * @param logFlushInterval how often buffered log lines of a running handler are sent
+ * @param registry where the heartbeats go
+ * @param http the built-in HTTP job type
+ * @param shell the shell job type plugin, off unless enabled
  */
 @Validated
 @ConfigurationProperties("scheduler.agent")
@@ -27,4 +42,56 @@ public record AgentProperties(
     @NotBlank @Pattern(regexp = "[a-zA-Z0-9][a-zA-Z0-9_-]{0,63}") String app,
     String nodeId,
     @DefaultValue("8") @Min(1) @Max(1024) int capacity,
-    @DefaultValue("3s") Duration heartbeatInterval) {}
+    @DefaultValue("3s") Duration heartbeatInterval,
+    @DefaultValue("127.0.0.1:9876") @NotBlank String nameServer,
+    @Valid @DefaultValue Redis redis,
+    @DefaultValue("30s") Duration guardTtl,
+    @DefaultValue("24h") Duration doneTtl,
+    @DefaultValue("10m") Duration defaultTimeout,
+    @DefaultValue("30s") Duration shutdownGrace,
+    @DefaultValue("500ms") Duration logFlushInterval,
+    @Valid @DefaultValue Registry registry,
+    @Valid @DefaultValue Http http,
+    @Valid @DefaultValue Shell shell) {
+
+  /**
+   * The Redis that holds execution guards; the agent keeps its own connection to it.
+   *
+   * @param url a Redis URI ({@code redis://[:password@]host:port[/database]})
+   * @param commandTimeout how long one guard command may take before the fire is put back
+   */
+  public record Redis(
+      @DefaultValue("redis://127.0.0.1:6379") @NotBlank String url,
+      @DefaultValue("2s") Duration commandTimeout) {}
+
+  /**
+   * Where heartbeats go: execution-service, found through discovery, or at a fixed address.
+   *
+   * @param serviceId execution-service's id in discovery
+   * @param url a fixed base URL of execution-service; wins over discovery when set
+   * @param token the agent token execution-service expects in {@code X-Scheduler-Agent-Token}
+   * @param timeout how long one heartbeat may take
+   */
+  public record Registry(
+      @DefaultValue("execution-service") String serviceId,
+      String url,
+      String token,
+      @DefaultValue("2s") Duration timeout) {}
+
+  /**
+   * The HTTP job type.
+   *
+   * @param allowedHosts hosts HTTP jobs may call ({@code api.example.com}, {@code *.example.com});
+   *     an HTTP job for any other host fails without a request. Empty: none
+   * @param maxResponseChars how much of the response body becomes the execution's result
+   */
+  public record Http(
+      @DefaultValue List<String> allowedHosts, @DefaultValue("4096") int maxResponseChars) {}
+
+  /**
+   * The shell job type plugin (CUSTOM jobs with handler {@code shell}).
+   *
+   * @param enabled whether jobs may run commands on this instance at all
+   */
+  public record Shell(@DefaultValue("false") boolean enabled) {}
+}

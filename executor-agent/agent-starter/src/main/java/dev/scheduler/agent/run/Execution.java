@@ -1,0 +1,204 @@
+package dev.scheduler.agent.run;
+
+import dev.scheduler.agent.JobContext;
+import dev.scheduler.agent.JobLog;
+import dev.scheduler.agent.handler.HandlerRegistry;
+import dev.scheduler.contracts.ExecutionEvent;
+import dev.scheduler.contracts.ExecutionEventType;
+import dev.scheduler.contracts.FireEvent;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One attempt of one shard running on this agent. Exactly one outcome is reported, whichever comes
+ * first: the handler's return or throw, the timeout, a cancel, or the agent's shutdown. Its events
+ * are sent in order, each after the broker stored the one before.
+ */
+final class Execution implements JobContext {
+
+  private final FireEvent fire;
+  private final HandlerRegistry.Work work;
+  private final String nodeId;
+  private final Reporter reporter;
+  private final ExecutionGuard guard;
+  private final Clock clock;
+  private final ExecutionLog log;
+  private final AtomicReference<ExecutionEventType> outcome = new AtomicReference<>();
+
+  /** Completes when the handler's thread is done with it (or it never started). */
+  private final CompletableFuture<Void> threadDone = new CompletableFuture<>();
+
+  private CompletableFuture<Void> lastSend = CompletableFuture.completedFuture(null);
+  private volatile Thread thread;
+  private volatile boolean cancelled;
+
+  Execution(
+      FireEvent fire,
+      HandlerRegistry.Work work,
+      String nodeId,
+      Reporter reporter,
+      ExecutionGuard guard,
+      Clock clock) {
+    this.fire = fire;
+    this.work = work;
+    this.nodeId = nodeId;
+    this.reporter = reporter;
+    this.guard = guard;
+    this.clock = clock;
+    this.log = new ExecutionLog(fire.executionId(), clock);
+  }
+
+  FireEvent fire() {
+    return fire;
+  }
+
+  /** Runs the handler on the calling thread. */
+  void run() {
+    thread = Thread.currentThread();
+    try {
+      if (outcome.get() != null) {
+        return; // cancelled or abandoned while it waited
+      }
+      report(ExecutionEvent.of(ExecutionEventType.STARTED, fire, nodeId, clock.instant()));
+      Object result = work.run(this);
+      end(ExecutionEventType.SUCCEEDED, result == null ? null : result.toString());
+    } catch (Throwable t) {
+      end(ExecutionEventType.FAILED, describe(t));
+    } finally {
+      thread = null;
+      Thread.interrupted(); // an interrupt meant for this execution must not reach the next
+      threadDone.complete(null);
+    }
+  }
+
+  /** Ends it with {@code type} unless it already ended; interrupts the handler if it runs. */
+  boolean stop(ExecutionEventType type, String why) {
+    if (type == ExecutionEventType.CANCELLED || type == ExecutionEventType.TIMED_OUT) {
+      cancelled = true;
+    }
+    boolean ended = end(type, why);
+    Thread running = thread;
+    if (ended && running != null) {
+      running.interrupt();
+    }
+    if (ended && running == null && !started()) {
+      threadDone.complete(null);
+    }
+    return ended;
+  }
+
+  private boolean started() {
+    return thread != null || threadDone.isDone();
+  }
+
+  /** Reports the outcome once; later outcomes are ignored. */
+  boolean end(ExecutionEventType type, String text) {
+    if (!outcome.compareAndSet(null, type)) {
+      return false;
+    }
+    flushLog(true);
+    ExecutionEvent event = ExecutionEvent.of(type, fire, nodeId, clock.instant());
+    report(type == ExecutionEventType.SUCCEEDED ? event.withResult(text) : event.withError(text));
+    try {
+      guard.markDone(fire.attemptKey(), type.name());
+    } catch (RuntimeException e) {
+      // The guard expires by itself; the execution's outcome is already on its way.
+    }
+    return true;
+  }
+
+  void flushLog(boolean last) {
+    for (var lines : log.drain(last)) {
+      report(
+          ExecutionEvent.of(ExecutionEventType.LOG, fire, nodeId, clock.instant())
+              .withLogLines(lines));
+    }
+  }
+
+  private synchronized void report(ExecutionEvent event) {
+    lastSend = lastSend.thenCompose(v -> reporter.send(event));
+  }
+
+  /** Completes when every event of this execution reached the broker (or was given up). */
+  synchronized CompletableFuture<Void> sent() {
+    return lastSend;
+  }
+
+  CompletableFuture<Void> threadDone() {
+    return threadDone;
+  }
+
+  ExecutionEventType outcome() {
+    return outcome.get();
+  }
+
+  Duration timeout(Duration fallback) {
+    return fire.timeout() == null || fire.timeout().isZero() ? fallback : fire.timeout();
+  }
+
+  private static String describe(Throwable t) {
+    StringWriter trace = new StringWriter();
+    t.printStackTrace(new PrintWriter(trace));
+    return t + "\n" + trace;
+  }
+
+  @Override
+  public long jobId() {
+    return fire.jobId();
+  }
+
+  @Override
+  public String executionId() {
+    return fire.executionId();
+  }
+
+  @Override
+  public String params() {
+    return fire.params();
+  }
+
+  @Override
+  public String jobData() {
+    return fire.jobData();
+  }
+
+  @Override
+  public int shardIndex() {
+    return fire.shardIndex();
+  }
+
+  @Override
+  public int shardTotal() {
+    return fire.shardTotal();
+  }
+
+  @Override
+  public String shardParameter() {
+    return fire.shardParameter();
+  }
+
+  @Override
+  public int attempt() {
+    return fire.attempt();
+  }
+
+  @Override
+  public Instant scheduledTime() {
+    return fire.scheduledTime();
+  }
+
+  @Override
+  public JobLog log() {
+    return log;
+  }
+
+  @Override
+  public boolean cancelled() {
+    return cancelled || outcome.get() != null;
+  }
+}

@@ -1,0 +1,119 @@
+package dev.scheduler.agent.run;
+
+import dev.scheduler.agent.AgentProperties;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
+
+/**
+ * The execution guard in Redis: one key per attempt of an execution. Taking it is {@code SET NX PX}
+ * with this node's id; it is renewed while the handler runs and, when the attempt ends, replaced by
+ * a DONE marker that keeps a redelivered duplicate out for a day. Renewal and marking check the
+ * owner, so an agent whose guard expired (it stalled) cannot overwrite another's.
+ */
+public class ExecutionGuard implements AutoCloseable {
+
+  static final String PREFIX = "scheduler:guard:";
+
+  private static final String RENEW =
+      "if redis.call('get', KEYS[1]) == ARGV[1] then"
+          + " return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
+  private static final String MARK_DONE =
+      "if redis.call('get', KEYS[1]) == ARGV[1] then"
+          + " redis.call('set', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1 else return 0 end";
+
+  /** Redis did not answer: the fire must not run unguarded, and is put back to the broker. */
+  public static class GuardUnavailableException extends RuntimeException {
+    GuardUnavailableException(Throwable cause) {
+      super("execution guard unavailable: " + cause.getMessage(), cause);
+    }
+  }
+
+  private final RedisClient client;
+  private StatefulRedisConnection<String, String> connection;
+  private final String nodeId;
+  private final Duration ttl;
+  private final Duration doneTtl;
+
+  public ExecutionGuard(AgentProperties properties, String nodeId) {
+    RedisURI uri = RedisURI.create(properties.redis().url());
+    uri.setTimeout(properties.redis().commandTimeout());
+    this.client = RedisClient.create(uri);
+    this.nodeId = nodeId;
+    this.ttl = properties.guardTtl();
+    this.doneTtl = properties.doneTtl();
+  }
+
+  /** Every third of the guard's life: how often a running execution renews it. */
+  public Duration renewEvery() {
+    return ttl.dividedBy(3);
+  }
+
+  /**
+   * Takes the guard of an attempt.
+   *
+   * @return false when another delivery holds it or it already ran (a duplicate)
+   */
+  public boolean take(String attemptKey) {
+    try {
+      return "OK"
+          .equals(
+              commands().set(PREFIX + attemptKey, nodeId, SetArgs.Builder.nx().px(ttl.toMillis())));
+    } catch (RuntimeException e) {
+      throw new GuardUnavailableException(e);
+    }
+  }
+
+  /** Extends the guard of a running attempt; false if this node no longer holds it. */
+  public boolean renew(String attemptKey) {
+    Long renewed =
+        commands()
+            .eval(
+                RENEW,
+                ScriptOutputType.INTEGER,
+                new String[] {PREFIX + attemptKey},
+                nodeId,
+                Long.toString(ttl.toMillis()));
+    return renewed != null && renewed == 1L;
+  }
+
+  /** Replaces the guard of a finished attempt by its DONE marker. */
+  public void markDone(String attemptKey, String outcome) {
+    commands()
+        .eval(
+            MARK_DONE,
+            ScriptOutputType.INTEGER,
+            new String[] {PREFIX + attemptKey},
+            nodeId,
+            "DONE:" + outcome,
+            Long.toString(doneTtl.toMillis()));
+  }
+
+  /** What the guard of an attempt holds: a node id while running, DONE:... after, null if none. */
+  public String state(String attemptKey) {
+    return commands().get(PREFIX + attemptKey);
+  }
+
+  /**
+   * Connects on first use, not at startup: the business application must start even while Redis is
+   * away (fires wait in the broker meanwhile). Lettuce reconnects a connection it once made.
+   */
+  private synchronized RedisCommands<String, String> commands() {
+    if (connection == null) {
+      connection = client.connect();
+    }
+    return connection.sync();
+  }
+
+  @Override
+  public synchronized void close() {
+    if (connection != null) {
+      connection.close();
+    }
+    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+  }
+}

@@ -1,0 +1,509 @@
+package dev.scheduler.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.scheduler.contracts.BlockStrategy;
+import dev.scheduler.contracts.Contracts;
+import dev.scheduler.contracts.ControlCommand;
+import dev.scheduler.contracts.ExecutionEvent;
+import dev.scheduler.contracts.ExecutionEventType;
+import dev.scheduler.contracts.FireEvent;
+import dev.scheduler.contracts.Ids;
+import dev.scheduler.contracts.JobType;
+import dev.scheduler.contracts.Json;
+import dev.scheduler.contracts.LogLine;
+import dev.scheduler.contracts.Topics;
+import dev.scheduler.testkit.EmbeddedRocketMq;
+import dev.scheduler.testkit.RedisEndpoint;
+import dev.scheduler.testkit.TestRedis;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
+import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
+import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
+import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.common.message.Message;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.autoconfigure.validation.ValidationAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Agents as business applications run them, against the real broker and Redis: fire events go in
+ * through the fire topic, execution events are read back from the execution topic.
+ */
+class AgentIntegrationTest {
+
+  private static EmbeddedRocketMq broker;
+  private static DefaultMQProducer producer;
+  private static DefaultMQPushConsumer reader;
+  private static final Queue<ExecutionEvent> events = new ConcurrentLinkedQueue<>();
+
+  /** Which node ran which execution, as the handlers saw it. */
+  static final Map<String, List<String>> runs = new ConcurrentHashMap<>();
+
+  private final List<ConfigurableApplicationContext> agents = new CopyOnWriteArrayList<>();
+  private String app;
+  private long jobIds;
+
+  @BeforeAll
+  static void connect() throws Exception {
+    broker = EmbeddedRocketMq.shared();
+    producer = new DefaultMQProducer("agent-test-fires");
+    producer.setNamesrvAddr(broker.nameServerAddress());
+    producer.setInstanceName("agent-test-" + UUID.randomUUID());
+    producer.start();
+    reader = new DefaultMQPushConsumer("agent-test-reader-" + UUID.randomUUID());
+    reader.setNamesrvAddr(broker.nameServerAddress());
+    reader.setInstanceName("agent-test-reader-" + UUID.randomUUID());
+    reader.subscribe(Topics.EXECUTION, "*");
+    reader.registerMessageListener(
+        (MessageListenerConcurrently)
+            (messages, context) -> {
+              messages.forEach(m -> events.add(Json.fromBytes(m.getBody(), ExecutionEvent.class)));
+              return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+            });
+    reader.start();
+  }
+
+  @AfterAll
+  static void disconnect() {
+    reader.shutdown();
+    producer.shutdown();
+  }
+
+  @BeforeEach
+  void newApp() {
+    app = "agent-it-" + UUID.randomUUID().toString().substring(0, 8);
+    // Job ids unique per test, so that guards left by earlier runs never match.
+    jobIds = Math.abs(UUID.randomUUID().getMostSignificantBits() % 1_000_000_000L) * 100;
+  }
+
+  @AfterEach
+  void stopAgents() {
+    agents.forEach(ConfigurableApplicationContext::close);
+  }
+
+  @Test
+  void a_fire_runs_its_handler_once_and_reports_started_log_and_succeeded_in_order()
+      throws Exception {
+    SchedulerAgent agent = agent("node-a");
+
+    FireEvent fire = fire(1, "quick", 0, 1, BlockStrategy.SERIAL, Duration.ofMinutes(1));
+    publish(fire);
+
+    List<ExecutionEvent> seen = awaitOutcome(fire.executionId());
+    assertThat(seen).extracting(ExecutionEvent::type).startsWith(ExecutionEventType.STARTED);
+    assertThat(seen.get(seen.size() - 1).type()).isEqualTo(ExecutionEventType.SUCCEEDED);
+    assertThat(seen.get(seen.size() - 1).result()).isEqualTo("done shard 0 with tokyo");
+    assertThat(seen).allSatisfy(e -> assertThat(e.nodeId()).isEqualTo("node-a"));
+    assertThat(
+            seen.stream()
+                .filter(e -> e.type() == ExecutionEventType.LOG)
+                .flatMap(e -> e.logLines().stream())
+                .map(LogLine::message))
+        .containsExactly("hello region=tokyo");
+    assertThat(runs.get(fire.executionId())).containsExactly("node-a");
+    assertThat(agent.runner().duplicates()).isZero();
+  }
+
+  @Test
+  void the_same_fire_delivered_twice_runs_once_and_the_duplicate_is_counted() throws Exception {
+    SchedulerAgent agent = agent("node-a");
+    FireEvent fire = fire(2, "quick", 0, 1, BlockStrategy.SERIAL, Duration.ofMinutes(1));
+
+    publish(fire);
+    awaitOutcome(fire.executionId());
+    publish(fire);
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> agent.runner().duplicates() == 1);
+    assertThat(runs.get(fire.executionId())).hasSize(1);
+    assertThat(eventsOf(fire.executionId()))
+        .filteredOn(e -> e.type() == ExecutionEventType.STARTED)
+        .hasSize(1);
+  }
+
+  @Test
+  void two_agents_split_ten_shards_and_no_shard_runs_twice() throws Exception {
+    agent("node-a");
+    agent("node-b");
+    List<FireEvent> shards = new ArrayList<>();
+    for (int shard = 0; shard < 10; shard++) {
+      shards.add(fire(3, "record", shard, 10, BlockStrategy.SERIAL, Duration.ofMinutes(1)));
+    }
+    for (FireEvent shard : shards) {
+      publish(shard);
+    }
+
+    for (FireEvent shard : shards) {
+      assertThat(awaitOutcome(shard.executionId()).get(0).type())
+          .isEqualTo(ExecutionEventType.STARTED);
+    }
+    assertThat(shards).allSatisfy(s -> assertThat(runs.get(s.executionId())).hasSize(1));
+    Map<String, Long> perNode =
+        shards.stream()
+            .collect(
+                Collectors.groupingBy(
+                    s -> runs.get(s.executionId()).get(0), Collectors.counting()));
+    assertThat(perNode.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(10);
+    System.out.println("shards per node: " + perNode);
+  }
+
+  @Test
+  void a_handler_past_its_timeout_is_interrupted_and_reported_timed_out() throws Exception {
+    agent("node-a");
+    FireEvent fire = fire(4, "slow", 0, 1, BlockStrategy.SERIAL, Duration.ofSeconds(1));
+
+    publish(fire);
+
+    ExecutionEvent outcome = last(awaitOutcome(fire.executionId()));
+    assertThat(outcome.type()).isEqualTo(ExecutionEventType.TIMED_OUT);
+    assertThat(outcome.error()).contains("ran past its timeout of PT1S");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> SlowHandler.interrupted.contains(fire.executionId()));
+  }
+
+  @Test
+  void a_cancel_command_stops_a_running_handler() throws Exception {
+    agent("node-a");
+    FireEvent fire = fire(5, "slow", 0, 1, BlockStrategy.SERIAL, Duration.ofMinutes(5));
+    publish(fire);
+    awaitType(fire.executionId(), ExecutionEventType.STARTED);
+
+    producer.send(
+        new Message(
+            Topics.CONTROL,
+            app,
+            fire.executionId(),
+            Json.toBytes(
+                new ControlCommand(
+                    Contracts.SCHEMA_VERSION,
+                    ControlCommand.Type.CANCEL,
+                    fire.executionId(),
+                    1,
+                    app,
+                    null,
+                    "alice",
+                    "wrong parameters",
+                    Instant.now()))));
+
+    ExecutionEvent outcome = last(awaitOutcome(fire.executionId()));
+    assertThat(outcome.type()).isEqualTo(ExecutionEventType.CANCELLED);
+    assertThat(outcome.error()).isEqualTo("cancelled by alice: wrong parameters");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> SlowHandler.interrupted.contains(fire.executionId()));
+  }
+
+  @Test
+  void shutdown_with_a_running_handler_reports_it_abandoned() throws Exception {
+    agent("node-a", "scheduler.agent.shutdown-grace=500ms");
+    FireEvent fire = fire(6, "slow", 0, 1, BlockStrategy.SERIAL, Duration.ofMinutes(5));
+    publish(fire);
+    awaitType(fire.executionId(), ExecutionEventType.STARTED);
+
+    agents.remove(0).close();
+
+    ExecutionEvent outcome = last(awaitOutcome(fire.executionId()));
+    assertThat(outcome.type()).isEqualTo(ExecutionEventType.ABANDONED);
+    assertThat(outcome.error()).contains("node-a shut down before the handler finished");
+  }
+
+  @Test
+  void block_strategies_decide_what_an_overlapping_fire_does() throws Exception {
+    agent("node-a");
+    Instant first = Instant.parse("2026-01-01T00:00:00Z");
+    FireEvent running = fireAt(7, "slow", first, BlockStrategy.DISCARD_LATER);
+    publish(running);
+    awaitType(running.executionId(), ExecutionEventType.STARTED);
+
+    FireEvent discarded = fireAt(7, "slow", first.plusSeconds(1), BlockStrategy.DISCARD_LATER);
+    publish(discarded);
+    ExecutionEvent refused = last(awaitOutcome(discarded.executionId()));
+    assertThat(refused.type()).isEqualTo(ExecutionEventType.REJECTED);
+    assertThat(refused.error()).contains("discarded");
+
+    FireEvent covering = fireAt(7, "quick", first.plusSeconds(2), BlockStrategy.COVER_EARLY);
+    publish(covering);
+    assertThat(last(awaitOutcome(running.executionId())).type())
+        .isEqualTo(ExecutionEventType.CANCELLED);
+    assertThat(last(awaitOutcome(covering.executionId())).type())
+        .isEqualTo(ExecutionEventType.SUCCEEDED);
+  }
+
+  @Test
+  void a_serial_fire_waits_for_the_earlier_one_of_its_shard() throws Exception {
+    SchedulerAgent agent = agent("node-a");
+    Instant first = Instant.parse("2026-01-01T00:00:00Z");
+    FireEvent earlier = fireAt(8, "slow", first, BlockStrategy.SERIAL);
+    publish(earlier);
+    awaitType(earlier.executionId(), ExecutionEventType.STARTED);
+    FireEvent later = fireAt(8, "quick", first.plusSeconds(1), BlockStrategy.SERIAL);
+    publish(later);
+    await().atMost(Duration.ofSeconds(20)).until(() -> agent.runner().queued() == 1);
+    assertThat(eventsOf(later.executionId())).isEmpty();
+
+    agent.runner().cancel(earlier.executionId(), 0, "enough");
+
+    ExecutionEvent laterStarted = awaitType(later.executionId(), ExecutionEventType.STARTED);
+    ExecutionEvent earlierEnded = awaitType(earlier.executionId(), ExecutionEventType.CANCELLED);
+    assertThat(laterStarted.time()).isAfterOrEqualTo(earlierEnded.time());
+    assertThat(last(awaitOutcome(later.executionId())).type())
+        .isEqualTo(ExecutionEventType.SUCCEEDED);
+  }
+
+  @Test
+  void a_fire_for_a_handler_the_app_lacks_is_rejected_with_the_names_it_has() throws Exception {
+    agent("node-a");
+    FireEvent fire = fire(9, "missing", 0, 1, BlockStrategy.SERIAL, Duration.ofMinutes(1));
+    publish(fire);
+
+    ExecutionEvent outcome = last(awaitOutcome(fire.executionId()));
+    assertThat(outcome.type()).isEqualTo(ExecutionEventType.REJECTED);
+    assertThat(outcome.error()).contains("no handler named 'missing'").contains("quick");
+  }
+
+  @Test
+  void a_failing_handler_is_reported_failed_with_its_error() throws Exception {
+    agent("node-a");
+    FireEvent fire = fire(10, "fail", 0, 1, BlockStrategy.SERIAL, Duration.ofMinutes(1));
+    publish(fire);
+
+    ExecutionEvent outcome = last(awaitOutcome(fire.executionId()));
+    assertThat(outcome.type()).isEqualTo(ExecutionEventType.FAILED);
+    assertThat(outcome.error()).startsWith("java.lang.IllegalStateException: on purpose");
+  }
+
+  @Test
+  void http_jobs_call_allowed_hosts_only() throws Exception {
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    AtomicInteger calls = new AtomicInteger();
+    server.createContext(
+        "/sync",
+        exchange -> {
+          calls.incrementAndGet();
+          byte[] body = "synced".getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    server.start();
+    try {
+      agent("node-a", "scheduler.agent.http.allowed-hosts=127.0.0.1");
+      String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/sync";
+      FireEvent allowed = httpFire(11, "{\"method\":\"POST\",\"url\":\"" + url + "\"}");
+      FireEvent denied =
+          httpFire(12, "{\"url\":\"http://localhost:" + server.getAddress().getPort() + "/sync\"}");
+      publish(allowed);
+      publish(denied);
+
+      ExecutionEvent ok = last(awaitOutcome(allowed.executionId()));
+      assertThat(ok.type()).isEqualTo(ExecutionEventType.SUCCEEDED);
+      assertThat(ok.result()).isEqualTo("200 synced");
+      ExecutionEvent refused = last(awaitOutcome(denied.executionId()));
+      assertThat(refused.type()).isEqualTo(ExecutionEventType.FAILED);
+      assertThat(refused.error())
+          .contains("host 'localhost' is not in scheduler.agent.http.allowed-hosts");
+      assertThat(calls.get()).isEqualTo(1);
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  // ---- helpers
+
+  private SchedulerAgent agent(String nodeId, String... extra) {
+    RedisEndpoint redis = TestRedis.endpoint();
+    List<String> properties =
+        new ArrayList<>(
+            List.of(
+                "scheduler.agent.app=" + app,
+                "scheduler.agent.node-id=" + nodeId,
+                "scheduler.agent.capacity=4",
+                "scheduler.agent.name-server=" + broker.nameServerAddress(),
+                "scheduler.agent.redis.url=redis://" + redis.host() + ":" + redis.port(),
+                "scheduler.agent.log-flush-interval=100ms",
+                "scheduler.agent.heartbeat-interval=1h"));
+    properties.addAll(List.of(extra));
+    ConfigurableApplicationContext context =
+        new SpringApplicationBuilder(AgentApp.class)
+            .web(WebApplicationType.NONE)
+            .properties(properties.toArray(String[]::new))
+            .run();
+    agents.add(context);
+    SchedulerAgent agent = context.getBean(SchedulerAgent.class);
+    await().atMost(Duration.ofSeconds(30)).until(agent::connected);
+    return agent;
+  }
+
+  private FireEvent fire(
+      long jobId, String handler, int shard, int shards, BlockStrategy block, Duration timeout) {
+    return fire(jobId, handler, JobType.BEAN, null, Instant.now(), shard, shards, block, timeout);
+  }
+
+  private FireEvent fireAt(long jobId, String handler, Instant scheduled, BlockStrategy block) {
+    return fire(jobId, handler, JobType.BEAN, null, scheduled, 0, 1, block, Duration.ofMinutes(5));
+  }
+
+  private FireEvent httpFire(long jobId, String jobData) {
+    return fire(
+        jobId,
+        null,
+        JobType.HTTP,
+        jobData,
+        Instant.now(),
+        0,
+        1,
+        BlockStrategy.SERIAL,
+        Duration.ofSeconds(30));
+  }
+
+  private FireEvent fire(
+      long jobId,
+      String handler,
+      JobType type,
+      String jobData,
+      Instant scheduled,
+      int shard,
+      int shards,
+      BlockStrategy block,
+      Duration timeout) {
+    long id = jobIds + jobId;
+    String fireId = Ids.fireId(id, scheduled);
+    return new FireEvent(
+        Contracts.SCHEMA_VERSION,
+        id,
+        fireId,
+        Ids.executionId(fireId, shard),
+        app,
+        type,
+        handler,
+        jobData,
+        "region=tokyo",
+        shard,
+        shards,
+        shard == 0 ? "tokyo" : null,
+        scheduled,
+        Instant.now(),
+        timeout,
+        1,
+        null,
+        block,
+        fireId);
+  }
+
+  private void publish(FireEvent fire) throws Exception {
+    producer.send(new Message(Topics.FIRE, app, fire.executionId(), Json.toBytes(fire)));
+  }
+
+  private static List<ExecutionEvent> eventsOf(String executionId) {
+    return events.stream().filter(e -> e.executionId().equals(executionId)).toList();
+  }
+
+  /** The events of an execution up to and including its outcome, in the order received. */
+  private static List<ExecutionEvent> awaitOutcome(String executionId) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> eventsOf(executionId).stream().anyMatch(e -> e.type().terminal()));
+    return eventsOf(executionId);
+  }
+
+  private static ExecutionEvent awaitType(String executionId, ExecutionEventType type) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> eventsOf(executionId).stream().anyMatch(e -> e.type() == type));
+    return eventsOf(executionId).stream().filter(e -> e.type() == type).findFirst().orElseThrow();
+  }
+
+  private static ExecutionEvent last(List<ExecutionEvent> seen) {
+    return seen.stream().filter(e -> e.type().terminal()).findFirst().orElseThrow();
+  }
+
+  /** A business application with a few handlers. */
+  @SpringBootConfiguration
+  @ImportAutoConfiguration({
+    ValidationAutoConfiguration.class,
+    SchedulerAgentAutoConfiguration.class
+  })
+  static class AgentApp {
+
+    @Bean
+    Handlers handlers(AgentIdentity identity) {
+      return new Handlers(identity.nodeId());
+    }
+
+    @Bean
+    SlowHandler slowHandler() {
+      return new SlowHandler();
+    }
+  }
+
+  static class Handlers {
+    private final String nodeId;
+
+    Handlers(String nodeId) {
+      this.nodeId = nodeId;
+    }
+
+    @SchedulerJob("quick")
+    String quick(JobContext context) {
+      runs.computeIfAbsent(context.executionId(), k -> new CopyOnWriteArrayList<>()).add(nodeId);
+      context.log().info("hello {}", context.params());
+      return "done shard " + context.shardIndex() + " with " + context.shardParameter();
+    }
+
+    @SchedulerJob("record")
+    void record(JobContext context) {
+      runs.computeIfAbsent(context.executionId(), k -> new CopyOnWriteArrayList<>()).add(nodeId);
+    }
+
+    @SchedulerJob("fail")
+    void fail() {
+      throw new IllegalStateException("on purpose");
+    }
+  }
+
+  /** Blocks until interrupted (cancel, timeout, shutdown) and notes the interruption. */
+  static class SlowHandler implements JobHandler {
+    static final Queue<String> interrupted = new ConcurrentLinkedQueue<>();
+
+    @Override
+    public String name() {
+      return "slow";
+    }
+
+    @Override
+    public Object run(JobContext context) throws Exception {
+      try {
+        new java.util.concurrent.CountDownLatch(1).await(); // stands for work that never ends
+        return "never";
+      } catch (InterruptedException e) {
+        interrupted.add(context.executionId());
+        throw e;
+      }
+    }
+  }
+}
