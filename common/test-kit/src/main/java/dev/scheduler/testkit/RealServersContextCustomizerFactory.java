@@ -56,9 +56,13 @@ public class RealServersContextCustomizerFactory implements ContextCustomizerFac
         RedisEndpoint redis = TestRedis.endpoint();
         properties.put("spring.data.redis.host", redis.host());
         properties.put("spring.data.redis.port", redis.port());
+        // The executor agent keeps its own Redis connection.
+        properties.put("scheduler.agent.redis.url", "redis://" + redis.host() + ":" + redis.port());
       }
       if (servers.rocketmq()) {
-        properties.put("rocketmq.name-server", EmbeddedRocketMq.shared().nameServerAddress());
+        String nameServer = EmbeddedRocketMq.shared().nameServerAddress();
+        properties.put("rocketmq.name-server", nameServer);
+        properties.put("scheduler.agent.name-server", nameServer);
       }
       context
           .getEnvironment()

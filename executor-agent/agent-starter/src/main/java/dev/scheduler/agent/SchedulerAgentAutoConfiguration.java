@@ -179,6 +179,19 @@ public class SchedulerAgentAutoConfiguration {
     }
   }
 
+  /** With Micrometer: the agent's meters in the application's registry. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
+  static class Metrics {
+
+    @Bean
+    @ConditionalOnMissingBean
+    AgentMetrics schedulerAgentMetrics(
+        AgentIdentity identity, Runner runner, Reporter reporter, Consumers consumers) {
+      return new AgentMetrics(identity, runner, reporter, consumers);
+    }
+  }
+
   /**
    * With Nacos discovery: the instance registers with its agent metadata, so that operators and the
    * platform can tell the app's agents apart in Nacos.

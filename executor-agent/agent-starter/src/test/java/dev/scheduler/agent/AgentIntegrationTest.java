@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.scheduler.agent.run.Heartbeats;
 import dev.scheduler.contracts.BlockStrategy;
 import dev.scheduler.contracts.Contracts;
 import dev.scheduler.contracts.ControlCommand;
 import dev.scheduler.contracts.ExecutionEvent;
 import dev.scheduler.contracts.ExecutionEventType;
 import dev.scheduler.contracts.FireEvent;
+import dev.scheduler.contracts.Heartbeat;
 import dev.scheduler.contracts.Ids;
 import dev.scheduler.contracts.JobType;
 import dev.scheduler.contracts.Json;
@@ -18,6 +20,7 @@ import dev.scheduler.contracts.Topics;
 import dev.scheduler.testkit.EmbeddedRocketMq;
 import dev.scheduler.testkit.RedisEndpoint;
 import dev.scheduler.testkit.TestRedis;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -140,6 +143,16 @@ class AgentIntegrationTest {
 
     await().atMost(Duration.ofSeconds(20)).until(() -> agent.runner().duplicates() == 1);
     assertThat(runs.get(fire.executionId())).hasSize(1);
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    agents.get(0).getBean(AgentMetrics.class).bindTo(meters);
+    assertThat(meters.get("scheduler.agent.duplicates").functionCounter().count()).isEqualTo(1);
+    assertThat(
+            meters
+                .get("scheduler.agent.executions")
+                .tag("outcome", "SUCCEEDED")
+                .functionCounter()
+                .count())
+        .isEqualTo(1);
     assertThat(eventsOf(fire.executionId()))
         .filteredOn(e -> e.type() == ExecutionEventType.STARTED)
         .hasSize(1);
@@ -333,6 +346,83 @@ class AgentIntegrationTest {
     }
   }
 
+  @Test
+  void heartbeats_carry_the_load_and_token_and_a_failing_registry_never_stops_jobs()
+      throws Exception {
+    HttpServer registry = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    Queue<Heartbeat> beats = new ConcurrentLinkedQueue<>();
+    Queue<String> tokens = new ConcurrentLinkedQueue<>();
+    Queue<String> farewells = new ConcurrentLinkedQueue<>();
+    registry.createContext(
+        "/api/v1/nodes",
+        exchange -> {
+          if (exchange.getRequestMethod().equals("DELETE")) {
+            farewells.add(exchange.getRequestURI().getPath());
+            exchange.sendResponseHeaders(204, -1);
+          } else {
+            beats.add(Json.fromBytes(exchange.getRequestBody().readAllBytes(), Heartbeat.class));
+            tokens.add(
+                String.valueOf(exchange.getRequestHeaders().getFirst(Heartbeats.TOKEN_HEADER)));
+            exchange.sendResponseHeaders(503, -1); // the registry is unwell
+          }
+          exchange.close();
+        });
+    registry.start();
+    try {
+      agent(
+          "node-a",
+          "scheduler.agent.heartbeat-interval=200ms",
+          "scheduler.agent.registry.token=s3cret",
+          "scheduler.agent.registry.url=http://127.0.0.1:" + registry.getAddress().getPort());
+      await().atMost(Duration.ofSeconds(20)).until(() -> beats.size() >= 2);
+
+      FireEvent fire = fire(13, "quick", 0, 1, BlockStrategy.SERIAL, Duration.ofMinutes(1));
+      publish(fire);
+      assertThat(last(awaitOutcome(fire.executionId())).type())
+          .isEqualTo(ExecutionEventType.SUCCEEDED);
+
+      Heartbeat beat = beats.peek();
+      assertThat(beat.nodeId()).isEqualTo("node-a");
+      assertThat(beat.app()).isEqualTo(app);
+      assertThat(beat.capacity()).isEqualTo(4);
+      assertThat(beat.heapUsedBytes()).isPositive();
+      assertThat(tokens).allMatch("s3cret"::equals);
+
+      agents.remove(0).close();
+      assertThat(farewells).containsExactly("/api/v1/nodes/node-a");
+    } finally {
+      registry.stop(0);
+    }
+  }
+
+  @Test
+  void shell_jobs_run_commands_only_where_enabled() throws Exception {
+    agent("node-a", "scheduler.agent.shell.enabled=true");
+    FireEvent ok = customFire(14, "shell", "{\"command\":[\"sh\",\"-c\",\"echo one; echo two\"]}");
+    FireEvent failing = customFire(15, "shell", "{\"command\":[\"sh\",\"-c\",\"exit 3\"]}");
+    publish(ok);
+    publish(failing);
+
+    List<ExecutionEvent> seen = awaitOutcome(ok.executionId());
+    assertThat(last(seen).type()).isEqualTo(ExecutionEventType.SUCCEEDED);
+    assertThat(seen.stream().flatMap(e -> e.logLines().stream()).map(LogLine::message))
+        .containsExactly("one", "two");
+    ExecutionEvent failed = last(awaitOutcome(failing.executionId()));
+    assertThat(failed.type()).isEqualTo(ExecutionEventType.FAILED);
+    assertThat(failed.error()).contains("command exited with 3");
+  }
+
+  @Test
+  void without_the_switch_a_shell_job_is_rejected() throws Exception {
+    agent("node-a");
+    FireEvent fire = customFire(16, "shell", "{\"command\":[\"sh\",\"-c\",\"echo no\"]}");
+    publish(fire);
+
+    ExecutionEvent outcome = last(awaitOutcome(fire.executionId()));
+    assertThat(outcome.type()).isEqualTo(ExecutionEventType.REJECTED);
+    assertThat(outcome.error()).contains("no job type plugin named 'shell'");
+  }
+
   // ---- helpers
 
   private SchedulerAgent agent(String nodeId, String... extra) {
@@ -413,6 +503,19 @@ class AgentIntegrationTest {
         null,
         block,
         fireId);
+  }
+
+  private FireEvent customFire(long jobId, String plugin, String jobData) {
+    return fire(
+        jobId,
+        plugin,
+        JobType.CUSTOM,
+        jobData,
+        Instant.now(),
+        0,
+        1,
+        BlockStrategy.SERIAL,
+        Duration.ofSeconds(30));
   }
 
   private void publish(FireEvent fire) throws Exception {

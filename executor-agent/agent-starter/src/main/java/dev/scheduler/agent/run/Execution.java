@@ -33,6 +33,7 @@ final class Execution implements JobContext {
   /** Completes when the handler's thread is done with it (or it never started). */
   private final CompletableFuture<Void> threadDone = new CompletableFuture<>();
 
+  private volatile java.util.function.Consumer<ExecutionEventType> onEnd = type -> {};
   private CompletableFuture<Void> lastSend = CompletableFuture.completedFuture(null);
   private volatile Thread thread;
   private volatile boolean cancelled;
@@ -51,6 +52,11 @@ final class Execution implements JobContext {
     this.guard = guard;
     this.clock = clock;
     this.log = new ExecutionLog(fire.executionId(), clock);
+  }
+
+  /** Tells {@code listener} how the execution ended, once. */
+  void onEnd(java.util.function.Consumer<ExecutionEventType> listener) {
+    this.onEnd = listener;
   }
 
   FireEvent fire() {
@@ -101,6 +107,7 @@ final class Execution implements JobContext {
     if (!outcome.compareAndSet(null, type)) {
       return false;
     }
+    onEnd.accept(type);
     flushLog(true);
     ExecutionEvent event = ExecutionEvent.of(type, fire, nodeId, clock.instant());
     report(type == ExecutionEventType.SUCCEEDED ? event.withResult(text) : event.withError(text));

@@ -54,6 +54,8 @@ public class Runner {
   private final Map<String, Execution> latestPerShard = new ConcurrentHashMap<>();
   private final AtomicInteger running = new AtomicInteger();
   private final AtomicLong duplicates = new AtomicLong();
+  private final Map<ExecutionEventType, AtomicLong> outcomes =
+      new java.util.EnumMap<>(ExecutionEventType.class);
   private volatile boolean stopping;
 
   public Runner(
@@ -69,6 +71,11 @@ public class Runner {
     this.guard = guard;
     this.reporter = reporter;
     this.clock = clock;
+    for (ExecutionEventType type : ExecutionEventType.values()) {
+      if (type.terminal()) {
+        outcomes.put(type, new AtomicLong());
+      }
+    }
     this.room = new Semaphore(properties.capacity());
     this.workers =
         Executors.newFixedThreadPool(properties.capacity(), DaemonThreads.named("scheduler-job-"));
@@ -112,6 +119,7 @@ public class Runner {
     Execution execution = new Execution(fire, resolution.work(), nodeId, reporter, guard, clock);
     held.put(fire.executionId(), execution);
     execution.threadDone().whenComplete((v, e) -> release(execution));
+    execution.onEnd(type -> outcomes.get(type).incrementAndGet());
     if (resolution.refusal() != null) {
       execution.stop(ExecutionEventType.REJECTED, resolution.refusal() + " (node " + nodeId + ")");
       return;
@@ -232,6 +240,12 @@ public class Runner {
 
   public int capacity() {
     return properties.capacity();
+  }
+
+  /** Executions this agent ended, by how they ended. */
+  public long outcomes(ExecutionEventType type) {
+    AtomicLong count = outcomes.get(type);
+    return count == null ? 0 : count.get();
   }
 
   /** Deliveries dropped because their attempt already ran or runs elsewhere. */
