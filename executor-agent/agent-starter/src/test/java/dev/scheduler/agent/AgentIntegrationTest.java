@@ -18,6 +18,7 @@ import dev.scheduler.contracts.Json;
 import dev.scheduler.contracts.LogLine;
 import dev.scheduler.contracts.Topics;
 import dev.scheduler.testkit.EmbeddedRocketMq;
+import dev.scheduler.testkit.FireTraffic;
 import dev.scheduler.testkit.RedisEndpoint;
 import dev.scheduler.testkit.TestRedis;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -35,10 +36,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
-import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
-import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
-import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
-import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.common.message.Message;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -60,9 +57,7 @@ import org.springframework.context.annotation.Bean;
 class AgentIntegrationTest {
 
   private static EmbeddedRocketMq broker;
-  private static DefaultMQProducer producer;
-  private static DefaultMQPushConsumer reader;
-  private static final Queue<ExecutionEvent> events = new ConcurrentLinkedQueue<>();
+  private static FireTraffic traffic;
 
   /** Which node ran which execution, as the handlers saw it. */
   static final Map<String, List<String>> runs = new ConcurrentHashMap<>();
@@ -72,29 +67,14 @@ class AgentIntegrationTest {
   private long jobIds;
 
   @BeforeAll
-  static void connect() throws Exception {
+  static void connect() {
     broker = EmbeddedRocketMq.shared();
-    producer = new DefaultMQProducer("agent-test-fires");
-    producer.setNamesrvAddr(broker.nameServerAddress());
-    producer.setInstanceName("agent-test-" + UUID.randomUUID());
-    producer.start();
-    reader = new DefaultMQPushConsumer("agent-test-reader-" + UUID.randomUUID());
-    reader.setNamesrvAddr(broker.nameServerAddress());
-    reader.setInstanceName("agent-test-reader-" + UUID.randomUUID());
-    reader.subscribe(Topics.EXECUTION, "*");
-    reader.registerMessageListener(
-        (MessageListenerConcurrently)
-            (messages, context) -> {
-              messages.forEach(m -> events.add(Json.fromBytes(m.getBody(), ExecutionEvent.class)));
-              return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
-            });
-    reader.start();
+    traffic = FireTraffic.connect(broker.nameServerAddress());
   }
 
   @AfterAll
   static void disconnect() {
-    reader.shutdown();
-    producer.shutdown();
+    traffic.close();
   }
 
   @BeforeEach
@@ -206,7 +186,7 @@ class AgentIntegrationTest {
     publish(fire);
     awaitType(fire.executionId(), ExecutionEventType.STARTED);
 
-    producer.send(
+    traffic.send(
         new Message(
             Topics.CONTROL,
             app,
@@ -518,27 +498,20 @@ class AgentIntegrationTest {
         Duration.ofSeconds(30));
   }
 
-  private void publish(FireEvent fire) throws Exception {
-    producer.send(new Message(Topics.FIRE, app, fire.executionId(), Json.toBytes(fire)));
+  private static void publish(FireEvent fire) {
+    traffic.publish(fire);
   }
 
   private static List<ExecutionEvent> eventsOf(String executionId) {
-    return events.stream().filter(e -> e.executionId().equals(executionId)).toList();
+    return traffic.eventsOf(executionId);
   }
 
-  /** The events of an execution up to and including its outcome, in the order received. */
   private static List<ExecutionEvent> awaitOutcome(String executionId) {
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(() -> eventsOf(executionId).stream().anyMatch(e -> e.type().terminal()));
-    return eventsOf(executionId);
+    return traffic.awaitOutcome(executionId);
   }
 
   private static ExecutionEvent awaitType(String executionId, ExecutionEventType type) {
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(() -> eventsOf(executionId).stream().anyMatch(e -> e.type() == type));
-    return eventsOf(executionId).stream().filter(e -> e.type() == type).findFirst().orElseThrow();
+    return traffic.awaitEvent(executionId, type);
   }
 
   private static ExecutionEvent last(List<ExecutionEvent> seen) {

@@ -1,0 +1,119 @@
+package dev.scheduler.testkit;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.scheduler.contracts.ExecutionEvent;
+import dev.scheduler.contracts.FireEvent;
+import dev.scheduler.contracts.Json;
+import dev.scheduler.contracts.Topics;
+import java.time.Duration;
+import java.util.List;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
+import org.apache.rocketmq.client.consumer.listener.ConsumeOrderlyStatus;
+import org.apache.rocketmq.client.consumer.listener.MessageListenerOrderly;
+import org.apache.rocketmq.client.exception.MQClientException;
+import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.common.message.Message;
+
+/**
+ * The broker traffic around agents, as a test sees it: publishes fire events (and any other
+ * message) the way job-service does, and keeps every execution event the agents report, in the
+ * order received.
+ */
+public final class FireTraffic implements AutoCloseable {
+
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  private final DefaultMQProducer producer;
+  private final DefaultMQPushConsumer reader;
+  private final Queue<ExecutionEvent> events = new ConcurrentLinkedQueue<>();
+
+  private FireTraffic(String nameServer) throws MQClientException {
+    String id = UUID.randomUUID().toString().substring(0, 8);
+    producer = new DefaultMQProducer("test-fires-" + id);
+    producer.setNamesrvAddr(nameServer);
+    producer.setInstanceName("test-fires-" + id);
+    producer.start();
+    reader = new DefaultMQPushConsumer("test-execution-reader-" + id);
+    reader.setNamesrvAddr(nameServer);
+    reader.setInstanceName("test-execution-reader-" + id);
+    reader.subscribe(Topics.EXECUTION, "*");
+    reader.registerMessageListener(
+        // Orderly: the agent sends the events of one execution to one queue, one after the other,
+        // and this reader must see them in that order.
+        (MessageListenerOrderly)
+            (messages, context) -> {
+              messages.forEach(m -> events.add(Json.fromBytes(m.getBody(), ExecutionEvent.class)));
+              return ConsumeOrderlyStatus.SUCCESS;
+            });
+    reader.start();
+  }
+
+  /** Connects to the name server at {@code nameServer}. */
+  public static FireTraffic connect(String nameServer) {
+    try {
+      return new FireTraffic(nameServer);
+    } catch (MQClientException e) {
+      throw new IllegalStateException("cannot connect to the broker at " + nameServer, e);
+    }
+  }
+
+  /** Publishes {@code fire} to the fire topic with the job-service's tag and key. */
+  public void publish(FireEvent fire) {
+    send(new Message(Topics.FIRE, fire.app(), fire.executionId(), Json.toBytes(fire)));
+  }
+
+  /** Sends any message, waiting until the broker stored it. */
+  public void send(Message message) {
+    try {
+      producer.send(message);
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new IllegalStateException("broker did not take " + message.getKeys(), e);
+    }
+  }
+
+  /** The execution events of {@code executionId} received so far. */
+  public List<ExecutionEvent> eventsOf(String executionId) {
+    return events.stream().filter(e -> e.executionId().equals(executionId)).toList();
+  }
+
+  /** Waits (30 s at most) for the outcome of {@code executionId}; its events so far, in order. */
+  public List<ExecutionEvent> awaitOutcome(String executionId) {
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                eventsOf(executionId).stream()
+                    .anyMatch(e -> e.type() != null && e.type().terminal()));
+    return eventsOf(executionId);
+  }
+
+  /** Waits for the outcome of {@code executionId} and returns it. */
+  public ExecutionEvent outcomeOf(String executionId) {
+    return awaitOutcome(executionId).stream()
+        .filter(e -> e.type() != null && e.type().terminal())
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /** Waits for the first event of {@code type} about {@code executionId}. */
+  public ExecutionEvent awaitEvent(
+      String executionId, dev.scheduler.contracts.ExecutionEventType type) {
+    await()
+        .atMost(WAIT)
+        .until(() -> eventsOf(executionId).stream().anyMatch(e -> e.type() == type));
+    return eventsOf(executionId).stream().filter(e -> e.type() == type).findFirst().orElseThrow();
+  }
+
+  @Override
+  public void close() {
+    reader.shutdown();
+    producer.shutdown();
+  }
+}

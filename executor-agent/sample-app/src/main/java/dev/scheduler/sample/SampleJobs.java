@@ -1,0 +1,70 @@
+package dev.scheduler.sample;
+
+import dev.scheduler.agent.JobContext;
+import dev.scheduler.agent.SchedulerJob;
+import java.time.Duration;
+import org.springframework.stereotype.Component;
+
+/**
+ * The sample's job handlers, used by the local stack and the end-to-end tests. Jobs of app {@code
+ * sample-app} name them in {@code handler}.
+ */
+@Component
+public class SampleJobs {
+
+  /** Returns at once. */
+  @SchedulerJob("quick")
+  public String quick(JobContext context) {
+    context.log().info("quick job for {}", context.params());
+    return "ok";
+  }
+
+  /** Logs its shard; run it with several shards and shard parameters. */
+  @SchedulerJob("sharded")
+  public String sharded(JobContext context) {
+    context
+        .log()
+        .info(
+            "shard {} of {} with parameter {}",
+            context.shardIndex(),
+            context.shardTotal(),
+            context.shardParameter());
+    return "shard " + context.shardIndex() + " done";
+  }
+
+  /**
+   * Works for as many seconds as its parameters say (default 30), logging each second; stops early
+   * when cancelled or timed out.
+   */
+  @SchedulerJob("slow")
+  public String slow(JobContext context) throws InterruptedException {
+    long seconds = parseSeconds(context.params(), 30);
+    for (long second = 1; second <= seconds; second++) {
+      if (context.cancelled()) {
+        context.log().warn("stopping early after {} s", second - 1);
+        return "stopped after " + (second - 1) + " s";
+      }
+      Thread.sleep(Duration.ofSeconds(1).toMillis());
+      context.log().info("worked {} of {} s", second, seconds);
+    }
+    return "worked " + seconds + " s";
+  }
+
+  /** Fails on purpose, to show retries and alerts. */
+  @SchedulerJob("failing")
+  public void failing(JobContext context) {
+    context.log().error("about to fail (attempt {})", context.attempt());
+    throw new IllegalStateException("failing on purpose, attempt " + context.attempt());
+  }
+
+  private static long parseSeconds(String params, long fallback) {
+    if (params == null || params.isBlank()) {
+      return fallback;
+    }
+    try {
+      return Math.max(0, Long.parseLong(params.trim()));
+    } catch (NumberFormatException e) {
+      return fallback;
+    }
+  }
+}
