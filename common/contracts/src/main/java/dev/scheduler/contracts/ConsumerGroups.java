@@ -33,6 +33,11 @@ public final class ConsumerGroups {
     return "scheduler-agent-" + requireValidApp(app);
   }
 
+  /** The group in which the agents of {@code app} each receive every broadcast fire event. */
+  public static String agentBroadcastFires(String app) {
+    return "scheduler-agent-broadcast-" + requireValidApp(app);
+  }
+
   /** The group in which the agents of {@code app} each receive every control command. */
   public static String agentControl(String app) {
     return "scheduler-agent-control-" + requireValidApp(app);

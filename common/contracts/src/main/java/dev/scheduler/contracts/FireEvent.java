@@ -29,6 +29,9 @@ import java.util.Objects;
  * @param retryPolicy how execution-service retries this execution when it fails
  * @param blockStrategy what the agent does when an earlier fire of the job still runs
  * @param traceId correlates the log lines of this fire across processes
+ * @param targetNode for a broadcast job, the one agent instance this event is for (one event per
+ *     live agent, sent with tag {@link Topics#broadcastTag(String)}); null for every other job,
+ *     whose events any agent of the app may take
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record FireEvent(
@@ -50,7 +53,52 @@ public record FireEvent(
     int attempt,
     RetryPolicy retryPolicy,
     BlockStrategy blockStrategy,
-    String traceId) {
+    String traceId,
+    String targetNode) {
+
+  /** An event for any agent of the app (not a broadcast). */
+  public FireEvent(
+      int schemaVersion,
+      long jobId,
+      String fireId,
+      String executionId,
+      String app,
+      JobType jobType,
+      String handler,
+      String jobData,
+      String params,
+      int shardIndex,
+      int shardTotal,
+      String shardParameter,
+      Instant scheduledTime,
+      Instant firedTime,
+      Duration timeout,
+      int attempt,
+      RetryPolicy retryPolicy,
+      BlockStrategy blockStrategy,
+      String traceId) {
+    this(
+        schemaVersion,
+        jobId,
+        fireId,
+        executionId,
+        app,
+        jobType,
+        handler,
+        jobData,
+        params,
+        shardIndex,
+        shardTotal,
+        shardParameter,
+        scheduledTime,
+        firedTime,
+        timeout,
+        attempt,
+        retryPolicy,
+        blockStrategy,
+        traceId,
+        null);
+  }
 
   public FireEvent {
     schemaVersion = Contracts.versionOrCurrent(schemaVersion);
@@ -62,6 +110,11 @@ public record FireEvent(
     attempt = Math.max(1, attempt);
     retryPolicy = Objects.requireNonNullElse(retryPolicy, RetryPolicy.NONE);
     blockStrategy = Objects.requireNonNullElse(blockStrategy, BlockStrategy.SERIAL);
+  }
+
+  /** The broker tag this event is sent with: the app, or its broadcast tag for a targeted event. */
+  public String tag() {
+    return targetNode == null ? app : Topics.broadcastTag(app);
   }
 
   /** The key of this attempt, unique across retries: see {@link Ids#attemptKey(String, int)}. */
@@ -90,6 +143,7 @@ public record FireEvent(
         nextAttempt,
         retryPolicy,
         blockStrategy,
-        traceId);
+        traceId,
+        targetNode);
   }
 }

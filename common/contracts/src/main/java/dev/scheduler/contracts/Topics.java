@@ -21,4 +21,14 @@ public final class Topics {
   public static final List<String> ALL = List.of(FIRE, EXECUTION, CONTROL, NODE_STATE);
 
   private Topics() {}
+
+  /**
+   * The tag of the {@link #FIRE} events of {@code app}'s broadcast jobs: one event per live agent,
+   * each naming its {@link FireEvent#targetNode()}; every agent of the app receives them all
+   * (broadcasting consumer) and runs its own. Apart from the app's own tag, so that the app's
+   * shared consumer group never takes them.
+   */
+  public static String broadcastTag(String app) {
+    return app + ".broadcast";
+  }
 }

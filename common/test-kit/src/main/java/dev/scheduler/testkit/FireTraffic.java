@@ -63,7 +63,7 @@ public final class FireTraffic implements AutoCloseable {
 
   /** Publishes {@code fire} to the fire topic with the job-service's tag and key. */
   public void publish(FireEvent fire) {
-    send(new Message(Topics.FIRE, fire.app(), fire.executionId(), Json.toBytes(fire)));
+    send(new Message(Topics.FIRE, fire.tag(), fire.executionId(), Json.toBytes(fire)));
   }
 
   /** Sends any message, waiting until the broker stored it. */

@@ -403,6 +403,49 @@ class AgentIntegrationTest {
     assertThat(outcome.error()).contains("no job type plugin named 'shell'");
   }
 
+  @Test
+  void a_broadcast_fire_runs_on_each_targeted_agent_once() throws Exception {
+    agent("node-a");
+    agent("node-b");
+    FireEvent base = fire(17, "record", 0, 2, BlockStrategy.SERIAL, Duration.ofMinutes(1));
+    List<FireEvent> perNode = new ArrayList<>();
+    List<String> nodes = List.of("node-a", "node-b");
+    for (int i = 0; i < nodes.size(); i++) {
+      perNode.add(targeted(base, i, nodes.get(i)));
+    }
+    perNode.forEach(AgentIntegrationTest::publish);
+
+    for (int i = 0; i < nodes.size(); i++) {
+      String executionId = perNode.get(i).executionId();
+      assertThat(traffic.outcomeOf(executionId).type()).isEqualTo(ExecutionEventType.SUCCEEDED);
+      assertThat(runs.get(executionId)).containsExactly(nodes.get(i));
+    }
+  }
+
+  private static FireEvent targeted(FireEvent base, int shard, String node) {
+    return new FireEvent(
+        base.schemaVersion(),
+        base.jobId(),
+        base.fireId(),
+        Ids.executionId(base.fireId(), shard),
+        base.app(),
+        base.jobType(),
+        base.handler(),
+        base.jobData(),
+        base.params(),
+        shard,
+        base.shardTotal(),
+        null,
+        base.scheduledTime(),
+        base.firedTime(),
+        base.timeout(),
+        1,
+        null,
+        base.blockStrategy(),
+        base.traceId(),
+        node);
+  }
+
   // ---- helpers
 
   private SchedulerAgent agent(String nodeId, String... extra) {

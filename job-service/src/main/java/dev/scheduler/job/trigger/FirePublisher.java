@@ -153,7 +153,7 @@ public class FirePublisher {
   }
 
   private static Message message(FireEvent event) {
-    return new Message(Topics.FIRE, event.app(), event.executionId(), Json.toBytes(event));
+    return new Message(Topics.FIRE, event.tag(), event.executionId(), Json.toBytes(event));
   }
 
   /** Fire events on their way to the broker. */

@@ -10,6 +10,7 @@ import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
 import org.apache.rocketmq.client.exception.MQClientException;
+import org.apache.rocketmq.common.UtilAll;
 import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.remoting.protocol.heartbeat.MessageModel;
@@ -26,18 +27,24 @@ public class Consumers {
 
   private static final Logger log = LoggerFactory.getLogger(Consumers.class);
 
+  private static final java.time.Duration START_MARGIN = java.time.Duration.ofMinutes(1);
+
   private final String nameServer;
   private final String app;
-  private final String instanceName;
+
+  /** This agent's node id, also its broker clients' instance name. */
+  private final String nodeId;
+
   private final Runner runner;
   private final AtomicLong malformed = new AtomicLong();
   private volatile DefaultMQPushConsumer fires;
   private volatile DefaultMQPushConsumer control;
+  private volatile DefaultMQPushConsumer broadcasts;
 
-  public Consumers(String nameServer, String app, String instanceName, Runner runner) {
+  public Consumers(String nameServer, String app, String nodeId, Runner runner) {
     this.nameServer = nameServer;
     this.app = app;
-    this.instanceName = instanceName;
+    this.nodeId = nodeId;
     this.runner = runner;
   }
 
@@ -48,17 +55,27 @@ public class Consumers {
    * @throws MQClientException when the name server cannot be reached; nothing is left running
    */
   public synchronized void start() throws MQClientException {
-    DefaultMQPushConsumer newControl = controlConsumer();
+    DefaultMQPushConsumer newControl =
+        broadcasting(ConsumerGroups.agentControl(app), Topics.CONTROL, app, this::onControl);
+    DefaultMQPushConsumer newBroadcasts =
+        broadcasting(
+            ConsumerGroups.agentBroadcastFires(app),
+            Topics.FIRE,
+            Topics.broadcastTag(app),
+            this::onBroadcastFires);
     DefaultMQPushConsumer newFires = fireConsumer();
     try {
       newControl.start();
+      newBroadcasts.start();
       newFires.start();
     } catch (MQClientException | RuntimeException e) {
       newFires.shutdown();
+      newBroadcasts.shutdown();
       newControl.shutdown();
       throw e;
     }
     control = newControl;
+    broadcasts = newBroadcasts;
     fires = newFires;
   }
 
@@ -66,7 +83,7 @@ public class Consumers {
     int threads = Math.min(runner.capacity(), 64);
     DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(ConsumerGroups.agentFires(app));
     consumer.setNamesrvAddr(nameServer);
-    consumer.setInstanceName(instanceName);
+    consumer.setInstanceName(nodeId);
     consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_LAST_OFFSET);
     consumer.setConsumeThreadMin(threads);
     consumer.setConsumeThreadMax(threads);
@@ -79,21 +96,42 @@ public class Consumers {
     return consumer;
   }
 
-  private DefaultMQPushConsumer controlConsumer() throws MQClientException {
-    DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(ConsumerGroups.agentControl(app));
+  /** A consumer in which every agent of the app receives every message of {@code tag}. */
+  private DefaultMQPushConsumer broadcasting(
+      String group,
+      String topic,
+      String tag,
+      java.util.function.Function<java.util.List<MessageExt>, ConsumeConcurrentlyStatus> listener)
+      throws MQClientException {
+    DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(group);
     consumer.setNamesrvAddr(nameServer);
-    consumer.setInstanceName(instanceName);
+    consumer.setInstanceName(nodeId);
     consumer.setMessageModel(MessageModel.BROADCASTING);
-    consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_LAST_OFFSET);
+    // A broadcasting consumer keeps its offsets locally, so a new agent has none; from the last
+    // offset it would skip what was sent between its start and its first rebalance. It starts
+    // from a minute before now instead: earlier messages cannot be meant for it.
+    consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_TIMESTAMP);
+    consumer.setConsumeTimestamp(
+        UtilAll.timeMillisToHumanString3(System.currentTimeMillis() - START_MARGIN.toMillis()));
     consumer.setConsumeThreadMin(1);
     consumer.setConsumeThreadMax(1);
-    consumer.subscribe(Topics.CONTROL, app);
+    consumer.setConsumeMessageBatchMaxSize(1);
+    consumer.subscribe(topic, tag);
     consumer.registerMessageListener(
-        (MessageListenerConcurrently) (messages, context) -> onControl(messages));
+        (MessageListenerConcurrently) (messages, context) -> listener.apply(messages));
     return consumer;
   }
 
   private ConsumeConcurrentlyStatus onFires(java.util.List<MessageExt> messages) {
+    return take(messages, false);
+  }
+
+  /** Broadcast fire events: one per live agent of the app; this agent runs the one for itself. */
+  private ConsumeConcurrentlyStatus onBroadcastFires(java.util.List<MessageExt> messages) {
+    return take(messages, true);
+  }
+
+  private ConsumeConcurrentlyStatus take(java.util.List<MessageExt> messages, boolean broadcast) {
     for (MessageExt message : messages) {
       FireEvent fire;
       try {
@@ -102,6 +140,9 @@ public class Consumers {
         malformed.incrementAndGet();
         log.error("dropped unreadable fire event {}: {}", message.getKeys(), e.toString());
         continue;
+      }
+      if (broadcast && !nodeId.equals(fire.targetNode())) {
+        continue; // another agent's share of the broadcast
       }
       try {
         if (runner.accept(fire) == Runner.Acceptance.STOPPING) {
@@ -146,6 +187,10 @@ public class Consumers {
   }
 
   public synchronized void stopControl() {
+    if (broadcasts != null) {
+      broadcasts.shutdown();
+      broadcasts = null;
+    }
     if (control != null) {
       control.shutdown();
       control = null;
