@@ -6,12 +6,12 @@ import java.net.ServerSocket;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Finds loopback ports that nothing listens on. */
-final class FreePorts {
+public final class FreePorts {
 
   private FreePorts() {}
 
   /** A port that is free now. */
-  static int any() {
+  public static int any() {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     } catch (IOException e) {

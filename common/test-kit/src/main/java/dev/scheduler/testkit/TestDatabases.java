@@ -2,8 +2,11 @@ package dev.scheduler.testkit;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -32,7 +35,9 @@ public final class TestDatabases {
   private static final String MARIADB_ONLY_OPTIONS = "&useBulkStmts=true";
 
   private static Server server;
-  private static final List<String> created = new ArrayList<>();
+
+  /** Test databases older than this are left over from earlier runs and dropped. */
+  private static final Duration LEFTOVER_AGE = Duration.ofHours(3);
 
   private TestDatabases() {}
 
@@ -51,7 +56,6 @@ public final class TestDatabases {
     } catch (SQLException e) {
       throw new IllegalStateException("cannot create test database " + name, e);
     }
-    created.add(name);
     return new TestDatabase(name, target.urlOf(name), target.user(), target.password());
   }
 
@@ -60,13 +64,34 @@ public final class TestDatabases {
     if (clean.length() > 40) {
       clean = clean.substring(0, 40);
     }
-    return "sched_" + clean + "_" + UUID.randomUUID().toString().substring(0, 8);
+    return "sched_"
+        + clean
+        + "_"
+        + Long.toString(System.currentTimeMillis() / 1000, 36)
+        + "_"
+        + UUID.randomUUID().toString().substring(0, 4);
+  }
+
+  /** When a database of {@link #databaseName} was made, null for other names. */
+  static Instant createdAt(String name) {
+    String[] parts = name.split("_");
+    if (parts.length < 4 || !name.startsWith("sched_")) {
+      return null;
+    }
+    try {
+      return Instant.ofEpochSecond(Long.parseLong(parts[parts.length - 2], 36));
+    } catch (NumberFormatException e) {
+      return null;
+    }
   }
 
   private static Server server() {
     if (server == null) {
       server = startServer(ServerSettings.fromEnvironment());
-      Runtime.getRuntime().addShutdownHook(new Thread(TestDatabases::dropCreated, "drop-test-dbs"));
+      // Test databases are dropped by a later test run, not at this JVM's exit: at exit the
+      // application contexts still using them close concurrently with any shutdown hook, and a
+      // context whose database vanished under it logs errors and stalls its shutdown.
+      dropOlderThan(LEFTOVER_AGE);
     }
     return server;
   }
@@ -93,14 +118,24 @@ public final class TestDatabases {
     return local.requireReachable();
   }
 
-  private static synchronized void dropCreated() {
+  private static void dropOlderThan(Duration age) {
+    Instant before = Instant.now().minus(age);
     try (Connection admin = server.connectAdmin();
         Statement statement = admin.createStatement()) {
-      for (String name : created) {
+      List<String> old = new ArrayList<>();
+      try (ResultSet names = statement.executeQuery("SHOW DATABASES LIKE 'sched\\_%'")) {
+        while (names.next()) {
+          Instant created = createdAt(names.getString(1));
+          if (created != null && created.isBefore(before)) {
+            old.add(names.getString(1));
+          }
+        }
+      }
+      for (String name : old) {
         statement.execute("DROP DATABASE IF EXISTS `" + name + "`");
       }
     } catch (SQLException e) {
-      System.err.println("could not drop test databases " + created + ": " + e.getMessage());
+      System.err.println("could not drop old test databases: " + e.getMessage());
     }
   }
 

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.stereotype.Component;
 
@@ -21,6 +22,11 @@ import org.springframework.stereotype.Component;
  * the new value after their commit; a fire that misses loads the row and stores it only if no newer
  * value arrived meanwhile (set-if-absent), so a slow fire never puts back a stale job. If Redis is
  * down, fires read the database instead of failing.
+ *
+ * <p>Keys are {@code scheduler:<cluster name>:job:<id>}: job ids are only unique within one
+ * database, so two job-service clusters sharing a Redis (two environments, or test contexts over
+ * different databases) must not read each other's jobs. Without the cluster name in the key, a test
+ * context fired another context's job 1 with its own trigger row: every fire sent twice.
  */
 @Component
 public class JobCache {
@@ -30,10 +36,15 @@ public class JobCache {
 
   private final StringRedisTemplate redis;
   private final JobRepository jobs;
+  private final String prefix;
 
-  public JobCache(StringRedisTemplate redis, JobRepository jobs) {
+  public JobCache(
+      StringRedisTemplate redis,
+      JobRepository jobs,
+      @Value("${scheduler.job.trigger.cluster-name:scheduler-job}") String clusterName) {
     this.redis = redis;
     this.jobs = jobs;
+    this.prefix = "scheduler:" + clusterName + ":job:";
   }
 
   /**
@@ -45,8 +56,8 @@ public class JobCache {
    */
   public record CachedJob(JobSpec spec, JobStatus status, long version) {}
 
-  static String key(long jobId) {
-    return "scheduler:job:" + jobId;
+  String key(long jobId) {
+    return prefix + jobId;
   }
 
   /**
@@ -58,7 +69,7 @@ public class JobCache {
     List<Long> ids = List.copyOf(jobIds);
     boolean redisAnswered = true;
     try {
-      List<String> values = redis.opsForValue().multiGet(ids.stream().map(JobCache::key).toList());
+      List<String> values = redis.opsForValue().multiGet(ids.stream().map(this::key).toList());
       for (int i = 0; i < ids.size(); i++) {
         String json = values == null ? null : values.get(i);
         if (json != null) {
@@ -91,7 +102,7 @@ public class JobCache {
    */
   public Map<Long, CachedJob> reload(Collection<Long> jobIds) {
     try {
-      redis.delete(jobIds.stream().map(JobCache::key).toList());
+      redis.delete(jobIds.stream().map(this::key).toList());
     } catch (RuntimeException e) {
       log.warn("could not evict {} jobs from the cache: {}", jobIds.size(), e.toString());
     }
