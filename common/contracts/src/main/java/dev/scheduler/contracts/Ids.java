@@ -38,4 +38,42 @@ public final class Ids {
     }
     return executionId + "#" + attempt;
   }
+
+  /**
+   * The parts of an execution id: what a consumer can know of an execution from its id alone,
+   * before the fire event itself arrived.
+   *
+   * @param jobId the job
+   * @param scheduledTime when the fire was due
+   * @param shardIndex the shard
+   */
+  public record ExecutionIdParts(long jobId, Instant scheduledTime, int shardIndex) {
+
+    /** The fire id these parts belong to. */
+    public String fireId() {
+      return Ids.fireId(jobId, scheduledTime);
+    }
+  }
+
+  /**
+   * Splits an execution id made by {@link #executionId(String, int)}.
+   *
+   * @throws IllegalArgumentException when {@code executionId} is not of that form
+   */
+  public static ExecutionIdParts parseExecutionId(String executionId) {
+    String[] parts = executionId == null ? new String[0] : executionId.split("-");
+    if (parts.length != 3) {
+      throw new IllegalArgumentException(
+          "execution id must be <jobId>-<epoch ms>-<shard>, got '" + executionId + "'");
+    }
+    try {
+      return new ExecutionIdParts(
+          Long.parseLong(parts[0]),
+          Instant.ofEpochMilli(Long.parseLong(parts[1])),
+          Integer.parseInt(parts[2]));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "execution id must be <jobId>-<epoch ms>-<shard>, got '" + executionId + "'", e);
+    }
+  }
 }

@@ -69,4 +69,24 @@ class IdsTest {
     assertThat(retry.attemptKey()).isEqualTo(fire.executionId() + "#3");
     assertThat(retry.firedTime()).isEqualTo(DUE.plusSeconds(5));
   }
+
+  @Test
+  void an_execution_id_gives_back_its_job_due_time_and_shard() {
+    Instant due = Instant.parse("2026-05-01T08:00:00.123Z");
+    String id = Ids.executionId(Ids.fireId(42, due), 7);
+
+    Ids.ExecutionIdParts parts = Ids.parseExecutionId(id);
+
+    assertThat(parts).isEqualTo(new Ids.ExecutionIdParts(42, due, 7));
+    assertThat(parts.fireId()).isEqualTo(Ids.fireId(42, due));
+  }
+
+  @Test
+  void a_malformed_execution_id_is_refused_with_the_expected_form() {
+    for (String bad : new String[] {null, "", "42", "42-x-1", "a-1-2", "1-2-3-4"}) {
+      assertThatThrownBy(() -> Ids.parseExecutionId(bad))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("<jobId>-<epoch ms>-<shard>");
+    }
+  }
 }

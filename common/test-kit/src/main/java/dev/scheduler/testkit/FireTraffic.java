@@ -20,8 +20,8 @@ import org.apache.rocketmq.common.message.Message;
 
 /**
  * The broker traffic around agents, as a test sees it: publishes fire events (and any other
- * message) the way job-service does, and keeps every execution event the agents report, in the
- * order received.
+ * message) the way job-service does, and keeps every fire event and every execution event seen, in
+ * the order received.
  */
 public final class FireTraffic implements AutoCloseable {
 
@@ -29,7 +29,9 @@ public final class FireTraffic implements AutoCloseable {
 
   private final DefaultMQProducer producer;
   private final DefaultMQPushConsumer reader;
+  private final DefaultMQPushConsumer fireReader;
   private final Queue<ExecutionEvent> events = new ConcurrentLinkedQueue<>();
+  private final Queue<FireEvent> fires = new ConcurrentLinkedQueue<>();
 
   private FireTraffic(String nameServer) throws MQClientException {
     String id = UUID.randomUUID().toString().substring(0, 8);
@@ -50,6 +52,24 @@ public final class FireTraffic implements AutoCloseable {
               return ConsumeOrderlyStatus.SUCCESS;
             });
     reader.start();
+    fireReader = new DefaultMQPushConsumer("test-fire-reader-" + id);
+    fireReader.setNamesrvAddr(nameServer);
+    fireReader.setInstanceName("test-fire-reader-" + id);
+    fireReader.subscribe(Topics.FIRE, "*");
+    fireReader.registerMessageListener(
+        (MessageListenerOrderly)
+            (messages, context) -> {
+              messages.forEach(m -> fires.add(Json.fromBytes(m.getBody(), FireEvent.class)));
+              return ConsumeOrderlyStatus.SUCCESS;
+            });
+    fireReader.start();
+  }
+
+  /** The fire events of {@code executionId}'s attempt {@code attempt} seen on the fire topic. */
+  public List<FireEvent> firesOf(String executionId, int attempt) {
+    return fires.stream()
+        .filter(f -> f.executionId().equals(executionId) && f.attempt() == attempt)
+        .toList();
   }
 
   /** Connects to the name server at {@code nameServer}. */
@@ -64,6 +84,13 @@ public final class FireTraffic implements AutoCloseable {
   /** Publishes {@code fire} to the fire topic with the job-service's tag and key. */
   public void publish(FireEvent fire) {
     send(new Message(Topics.FIRE, fire.tag(), fire.executionId(), Json.toBytes(fire)));
+  }
+
+  /** Publishes {@code event} to the execution topic as an agent does (tag = type, key = id). */
+  public void report(ExecutionEvent event) {
+    send(
+        new Message(
+            Topics.EXECUTION, event.type().name(), event.executionId(), Json.toBytes(event)));
   }
 
   /** Sends any message, waiting until the broker stored it. */
@@ -113,6 +140,7 @@ public final class FireTraffic implements AutoCloseable {
 
   @Override
   public void close() {
+    fireReader.shutdown();
     reader.shutdown();
     producer.shutdown();
   }

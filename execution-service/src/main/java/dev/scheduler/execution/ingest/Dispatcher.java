@@ -1,0 +1,82 @@
+package dev.scheduler.execution.ingest;
+
+import dev.scheduler.contracts.ControlCommand;
+import dev.scheduler.contracts.FireEvent;
+import dev.scheduler.contracts.Json;
+import dev.scheduler.contracts.Topics;
+import dev.scheduler.execution.store.ExecutionIngest.Dispatch;
+import java.time.Clock;
+import java.util.List;
+import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.spring.core.RocketMQTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Sends what execution-service decides: further attempts of executions (a retry as a broker timer
+ * message that becomes visible after its backoff, a failover at once) and control commands to the
+ * agents of an app.
+ */
+@Component
+public class Dispatcher {
+
+  private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+
+  private final DefaultMQProducer producer;
+  private final Clock clock;
+
+  public Dispatcher(RocketMQTemplate template, Clock clock) {
+    this.producer = template.getProducer();
+    this.clock = clock;
+  }
+
+  /**
+   * Sends each attempt; a send that fails is logged and left to the retry scan, which finds the
+   * execution still waiting for its next attempt.
+   */
+  public void dispatch(List<Dispatch> dispatches) {
+    for (Dispatch dispatch : dispatches) {
+      try {
+        send(dispatch.fire(), dispatch.delay().toMillis());
+      } catch (RuntimeException e) {
+        log.warn(
+            "attempt {} of {} not sent: {}",
+            dispatch.fire().attempt(),
+            dispatch.fire().executionId(),
+            e.toString());
+      }
+    }
+  }
+
+  /** Sends one fire event, due {@code delayMillis} from now. */
+  public void send(FireEvent fire, long delayMillis) {
+    Message message = new Message(Topics.FIRE, fire.tag(), fire.executionId(), Json.toBytes(fire));
+    if (delayMillis > 0) {
+      message.setDeliverTimeMs(clock.millis() + delayMillis);
+    }
+    try {
+      producer.send(message);
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new IllegalStateException("broker did not take " + fire.executionId(), e);
+    }
+  }
+
+  /** Sends a control command to every agent of its app. */
+  public void control(ControlCommand command) {
+    try {
+      producer.send(
+          new Message(Topics.CONTROL, command.app(), command.executionId(), Json.toBytes(command)));
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new IllegalStateException(
+          "broker did not take the command for " + command.executionId(), e);
+    }
+  }
+}

@@ -1,0 +1,157 @@
+package dev.scheduler.execution.ingest;
+
+import dev.scheduler.contracts.ConsumerGroups;
+import dev.scheduler.contracts.ExecutionEvent;
+import dev.scheduler.contracts.FireEvent;
+import dev.scheduler.contracts.Ids;
+import dev.scheduler.contracts.Json;
+import dev.scheduler.contracts.Topics;
+import dev.scheduler.execution.store.ExecutionIngest;
+import dev.scheduler.execution.store.IngestProperties;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
+import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
+import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
+import org.apache.rocketmq.client.exception.MQClientException;
+import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
+import org.apache.rocketmq.common.message.MessageExt;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Reads the fire topic (all apps, a WAITING execution per event) and the execution topic (the
+ * agents' reports) in batches, each batch one transaction of the ingest. The broker client itself,
+ * not rocketmq-spring's listener, because the batch size is what makes the write cost per event
+ * small. A batch that fails is redelivered whole; the ingest is idempotent.
+ */
+@Component
+public class IngestConsumers implements SmartLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(IngestConsumers.class);
+
+  private final String nameServer;
+  private final ExecutionIngest ingest;
+  private final Dispatcher dispatcher;
+  private final IngestProperties properties;
+  private final Counter malformed;
+  private DefaultMQPushConsumer fires;
+  private DefaultMQPushConsumer events;
+  private volatile boolean running;
+
+  public IngestConsumers(
+      @Value("${rocketmq.name-server}") String nameServer,
+      ExecutionIngest ingest,
+      Dispatcher dispatcher,
+      IngestProperties properties,
+      MeterRegistry meters) {
+    this.nameServer = nameServer;
+    this.ingest = ingest;
+    this.dispatcher = dispatcher;
+    this.properties = properties;
+    this.malformed =
+        Counter.builder("scheduler.execution.malformed")
+            .description("messages that could not be read and were dropped")
+            .register(meters);
+  }
+
+  @Override
+  public void start() {
+    try {
+      fires =
+          consumer(
+              ConsumerGroups.EXECUTION_FIRES,
+              Topics.FIRE,
+              messages -> ingest.fires(read(messages, FireEvent.class, FireEvent::executionId)));
+      events =
+          consumer(
+              ConsumerGroups.EXECUTION_EVENTS,
+              Topics.EXECUTION,
+              messages ->
+                  ingest.events(read(messages, ExecutionEvent.class, ExecutionEvent::executionId)));
+      fires.start();
+      events.start();
+    } catch (MQClientException e) {
+      throw new IllegalStateException("cannot start the ingest consumers", e);
+    }
+    running = true;
+  }
+
+  private DefaultMQPushConsumer consumer(
+      String group,
+      String topic,
+      Function<List<MessageExt>, List<ExecutionIngest.Dispatch>> handler)
+      throws MQClientException {
+    DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(group);
+    consumer.setNamesrvAddr(nameServer);
+    // One broker client per consumer of this context: several contexts may share a JVM (tests).
+    consumer.setInstanceName(group + "-" + java.util.UUID.randomUUID());
+    consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_LAST_OFFSET);
+    consumer.setConsumeThreadMin(properties.threads());
+    consumer.setConsumeThreadMax(properties.threads());
+    consumer.setConsumeMessageBatchMaxSize(properties.batchSize());
+    consumer.setPullBatchSize(Math.min(properties.batchSize(), 1024));
+    consumer.subscribe(topic, "*");
+    consumer.registerMessageListener(
+        (MessageListenerConcurrently)
+            (messages, context) -> {
+              try {
+                dispatcher.dispatch(handler.apply(messages));
+                return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+              } catch (RuntimeException e) {
+                log.warn(
+                    "batch of {} {} messages not stored, redelivered: {}",
+                    messages.size(),
+                    topic,
+                    e.toString());
+                return ConsumeConcurrentlyStatus.RECONSUME_LATER;
+              }
+            });
+    return consumer;
+  }
+
+  /**
+   * The readable messages; one that is not (bad JSON, an execution id of another form) is dropped.
+   */
+  private <T> List<T> read(
+      List<MessageExt> messages, Class<T> type, Function<T, String> executionId) {
+    List<T> read = new ArrayList<>(messages.size());
+    for (MessageExt message : messages) {
+      try {
+        T value = Json.fromBytes(message.getBody(), type);
+        Ids.parseExecutionId(executionId.apply(value));
+        read.add(value);
+      } catch (RuntimeException e) {
+        malformed.increment();
+        log.error(
+            "dropped unreadable {} message {}: {}",
+            type.getSimpleName(),
+            message.getKeys(),
+            e.toString());
+      }
+    }
+    return read;
+  }
+
+  @Override
+  public void stop() {
+    running = false;
+    if (events != null) {
+      events.shutdown();
+    }
+    if (fires != null) {
+      fires.shutdown();
+    }
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+}

@@ -1,0 +1,24 @@
+package dev.scheduler.execution.store;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Settings of the ingest of fire and execution events, under {@code scheduler.execution.ingest}.
+ *
+ * @param batchSize messages written per transaction
+ * @param threads consumer threads per topic
+ * @param maxLogLines log lines kept per execution; later ones are dropped and the execution is
+ *     marked truncated
+ * @param maxLogChars characters of log kept per execution, likewise
+ */
+@Validated
+@ConfigurationProperties("scheduler.execution.ingest")
+public record IngestProperties(
+    @DefaultValue("128") @Min(1) @Max(1024) int batchSize,
+    @DefaultValue("4") @Min(1) @Max(64) int threads,
+    @DefaultValue("5000") @Min(1) int maxLogLines,
+    @DefaultValue("1000000") @Min(1) long maxLogChars) {}

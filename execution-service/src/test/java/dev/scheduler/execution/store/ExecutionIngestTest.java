@@ -1,0 +1,238 @@
+package dev.scheduler.execution.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.scheduler.contracts.Contracts;
+import dev.scheduler.contracts.ExecutionEvent;
+import dev.scheduler.contracts.ExecutionEventType;
+import dev.scheduler.contracts.FireEvent;
+import dev.scheduler.contracts.Ids;
+import dev.scheduler.contracts.JobType;
+import dev.scheduler.contracts.LogLine;
+import dev.scheduler.contracts.RetryPolicy;
+import dev.scheduler.testkit.EmbeddedRocketMq;
+import dev.scheduler.testkit.FireTraffic;
+import dev.scheduler.testkit.RealServers;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** Fire and execution events through the real broker into the execution tables. */
+@SpringBootTest(properties = "scheduler.execution.ingest.max-log-lines=50")
+@RealServers(redis = false)
+class ExecutionIngestTest {
+
+  private static FireTraffic traffic;
+
+  @Autowired JdbcTemplate jdbc;
+
+  @BeforeAll
+  static void connect() {
+    traffic = FireTraffic.connect(EmbeddedRocketMq.shared().nameServerAddress());
+  }
+
+  @AfterAll
+  static void disconnect() {
+    traffic.close();
+  }
+
+  @Test
+  void a_fire_and_its_events_make_one_succeeded_execution_with_its_log() {
+    FireEvent fire = fire(RetryPolicy.NONE);
+    traffic.publish(fire);
+    traffic.report(event(fire, ExecutionEventType.STARTED, 1, 1));
+    traffic.report(log(fire, 1, 2, "loaded 10 rows", "wrote 10 rows"));
+    traffic.report(event(fire, ExecutionEventType.SUCCEEDED, 1, 3).withResult("10 rows"));
+
+    awaitStatus(fire, "SUCCEEDED");
+    Map<String, Object> row = row(fire);
+    assertThat(row)
+        .containsEntry("attempt", 1)
+        .containsEntry("node_id", "node-a")
+        .containsEntry("result", "10 rows")
+        .containsEntry("handler", "report")
+        .containsEntry("log_lines", 2);
+    assertThat(row.get("started_at")).isNotNull();
+    assertThat(row.get("finished_at")).isNotNull();
+    assertThat(logLines(fire)).containsExactly("loaded 10 rows", "wrote 10 rows");
+    assertThat(attempts(fire)).containsExactly("1:SUCCEEDED");
+  }
+
+  @Test
+  void events_arriving_before_the_fire_and_twice_still_make_one_correct_row() {
+    FireEvent fire = fire(RetryPolicy.NONE);
+    traffic.report(event(fire, ExecutionEventType.SUCCEEDED, 1, 3).withResult("done"));
+    traffic.report(event(fire, ExecutionEventType.STARTED, 1, 1));
+    traffic.report(log(fire, 1, 2, "one"));
+    traffic.report(log(fire, 1, 2, "one"));
+    traffic.report(event(fire, ExecutionEventType.SUCCEEDED, 1, 3).withResult("done"));
+    traffic.publish(fire);
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> row(fire) != null && row(fire).get("fire_event") != null);
+    awaitStatus(fire, "SUCCEEDED");
+    Map<String, Object> row = row(fire);
+    assertThat(row).containsEntry("result", "done").containsEntry("handler", "report");
+    assertThat(row.get("started_at")).isNotNull();
+    assertThat((Integer) row.get("duplicate_events")).isGreaterThanOrEqualTo(1);
+    assertThat(logLines(fire)).containsExactly("one");
+    assertThat(count("SELECT COUNT(*) FROM scheduler_job_execution WHERE execution_id = ?", fire))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void a_failing_execution_is_retried_after_its_backoff_and_stops_after_its_attempts() {
+    FireEvent fire =
+        fire(new RetryPolicy(2, RetryPolicy.Backoff.FIXED, Duration.ofSeconds(2), null));
+    traffic.publish(fire);
+    traffic.report(event(fire, ExecutionEventType.STARTED, 1, 1));
+    Instant failedAt = Instant.now();
+    traffic.report(
+        new ExecutionEvent(
+            Contracts.SCHEMA_VERSION,
+            ExecutionEventType.FAILED,
+            fire.executionId(),
+            fire.jobId(),
+            fire.app(),
+            1,
+            "node-a",
+            failedAt,
+            null,
+            "boom",
+            List.of(),
+            fire.traceId()));
+
+    awaitStatus(fire, "RETRYING");
+    // The retry is a broker timer message: it arrives after the backoff, as attempt 2.
+    List<FireEvent> retries = awaitFires(fire.executionId(), 2);
+    FireEvent retry = retries.get(0);
+    assertThat(retry.firedTime()).isAfterOrEqualTo(failedAt.plusSeconds(2).minusMillis(200));
+    awaitStatus(fire, "WAITING");
+    assertThat(row(fire)).containsEntry("attempt", 2).containsEntry("trigger_type", "RETRY");
+
+    traffic.report(event(retry, ExecutionEventType.STARTED, 2, 10));
+    traffic.report(event(retry, ExecutionEventType.FAILED, 2, 11));
+
+    awaitStatus(fire, "FAILED");
+    assertThat(attempts(fire)).containsExactly("1:FAILED", "2:FAILED");
+  }
+
+  @Test
+  void log_lines_beyond_the_bound_are_dropped_and_the_execution_says_so() {
+    FireEvent fire = fire(RetryPolicy.NONE);
+    traffic.publish(fire);
+    String[] lines = new String[60];
+    for (int i = 0; i < lines.length; i++) {
+      lines[i] = "line " + i;
+    }
+    traffic.report(log(fire, 1, 2, lines));
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> Boolean.TRUE.equals(row(fire).get("log_truncated")));
+    assertThat(logLines(fire)).hasSize(50).startsWith("line 0").endsWith("line 49");
+  }
+
+  // ---- helpers
+
+  private void awaitStatus(FireEvent fire, String status) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> row(fire) != null && status.equals(row(fire).get("status")));
+  }
+
+  private static List<FireEvent> awaitFires(String executionId, int attempt) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> !traffic.firesOf(executionId, attempt).isEmpty());
+    return traffic.firesOf(executionId, attempt);
+  }
+
+  private Map<String, Object> row(FireEvent fire) {
+    List<Map<String, Object>> rows =
+        jdbc.queryForList(
+            "SELECT * FROM scheduler_job_execution WHERE execution_id = ?", fire.executionId());
+    return rows.isEmpty() ? null : rows.get(0);
+  }
+
+  private List<String> logLines(FireEvent fire) {
+    return jdbc.queryForList(
+        "SELECT message FROM scheduler_job_log WHERE execution_id = ? ORDER BY attempt, seq",
+        String.class,
+        fire.executionId());
+  }
+
+  private List<String> attempts(FireEvent fire) {
+    return jdbc.queryForList(
+        "SELECT CONCAT(attempt, ':', status) FROM scheduler_job_execution_attempt"
+            + " WHERE execution_id = ? ORDER BY attempt",
+        String.class,
+        fire.executionId());
+  }
+
+  private int count(String sql, FireEvent fire) {
+    return jdbc.queryForObject(sql, Integer.class, fire.executionId());
+  }
+
+  private static FireEvent fire(RetryPolicy policy) {
+    long job = ThreadLocalRandom.current().nextLong(1, 1L << 40);
+    Instant due = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    String fireId = Ids.fireId(job, due);
+    return new FireEvent(
+        Contracts.SCHEMA_VERSION,
+        job,
+        fireId,
+        Ids.executionId(fireId, 0),
+        "billing",
+        JobType.BEAN,
+        "report",
+        null,
+        null,
+        0,
+        1,
+        null,
+        due,
+        due,
+        Duration.ofMinutes(1),
+        1,
+        policy,
+        null,
+        fireId);
+  }
+
+  private static ExecutionEvent event(
+      FireEvent fire, ExecutionEventType type, int attempt, long second) {
+    return new ExecutionEvent(
+        Contracts.SCHEMA_VERSION,
+        type,
+        fire.executionId(),
+        fire.jobId(),
+        fire.app(),
+        attempt,
+        "node-a",
+        fire.scheduledTime().plusSeconds(second),
+        null,
+        type == ExecutionEventType.FAILED ? "boom" : null,
+        List.of(),
+        fire.traceId());
+  }
+
+  private static ExecutionEvent log(FireEvent fire, int attempt, long second, String... lines) {
+    List<LogLine> logLines = new java.util.ArrayList<>();
+    for (int i = 0; i < lines.length; i++) {
+      logLines.add(new LogLine(i + 1, fire.scheduledTime().plusSeconds(second), "INFO", lines[i]));
+    }
+    return event(fire, ExecutionEventType.LOG, attempt, second).withLogLines(logLines);
+  }
+}
