@@ -3,6 +3,7 @@ package dev.scheduler.execution.ingest;
 import dev.scheduler.contracts.ControlCommand;
 import dev.scheduler.contracts.FireEvent;
 import dev.scheduler.contracts.Json;
+import dev.scheduler.contracts.NodeStateChanged;
 import dev.scheduler.contracts.Topics;
 import dev.scheduler.execution.store.ExecutionIngest.Dispatch;
 import java.time.Clock;
@@ -63,6 +64,20 @@ public class Dispatcher {
         Thread.currentThread().interrupt();
       }
       throw new IllegalStateException("broker did not take " + fire.executionId(), e);
+    }
+  }
+
+  /** Publishes a node's state change (tag = new state, key = node id). */
+  public void nodeState(NodeStateChanged change) {
+    try {
+      producer.send(
+          new Message(
+              Topics.NODE_STATE, change.to().name(), change.nodeId(), Json.toBytes(change)));
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new IllegalStateException("broker did not take the state of " + change.nodeId(), e);
     }
   }
 

@@ -66,12 +66,12 @@ public class IngestConsumers implements SmartLifecycle {
     try {
       fires =
           consumer(
-              ConsumerGroups.EXECUTION_FIRES,
+              ConsumerGroups.EXECUTION_FIRES + properties.groupSuffix(),
               Topics.FIRE,
               messages -> ingest.fires(read(messages, FireEvent.class, FireEvent::executionId)));
       events =
           consumer(
-              ConsumerGroups.EXECUTION_EVENTS,
+              ConsumerGroups.EXECUTION_EVENTS + properties.groupSuffix(),
               Topics.EXECUTION,
               messages ->
                   ingest.events(read(messages, ExecutionEvent.class, ExecutionEvent::executionId)));

@@ -109,7 +109,8 @@ public class ExecutionIngest {
     return transactions.execute(
         status -> {
           Instant now = clock.instant();
-          Map<String, Skeleton> skeletons = new LinkedHashMap<>();
+          // Sorted: two batches inserting the same new rows lock them in the same order.
+          Map<String, Skeleton> skeletons = new java.util.TreeMap<>();
           fires.forEach(f -> skeletons.putIfAbsent(f.executionId(), Skeleton.of(f)));
           events.forEach(e -> skeletons.putIfAbsent(e.executionId(), Skeleton.of(e)));
           ensureRows(skeletons.values(), now);

@@ -14,6 +14,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxLogLines log lines kept per execution; later ones are dropped and the execution is
  *     marked truncated
  * @param maxLogChars characters of log kept per execution, likewise
+ * @param groupSuffix appended to the consumer group names; replicas sharing a database must share
+ *     it (empty by default), deployments with separate databases on one broker must not
  */
 @Validated
 @ConfigurationProperties("scheduler.execution.ingest")
@@ -21,4 +23,5 @@ public record IngestProperties(
     @DefaultValue("128") @Min(1) @Max(1024) int batchSize,
     @DefaultValue("4") @Min(1) @Max(64) int threads,
     @DefaultValue("5000") @Min(1) int maxLogLines,
-    @DefaultValue("1000000") @Min(1) long maxLogChars) {}
+    @DefaultValue("1000000") @Min(1) long maxLogChars,
+    @DefaultValue("") String groupSuffix) {}

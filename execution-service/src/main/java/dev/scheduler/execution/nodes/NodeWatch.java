@@ -1,0 +1,124 @@
+package dev.scheduler.execution.nodes;
+
+import dev.scheduler.contracts.Contracts;
+import dev.scheduler.contracts.ExecutionEvent;
+import dev.scheduler.contracts.ExecutionEventType;
+import dev.scheduler.contracts.NodeState;
+import dev.scheduler.contracts.NodeStateChanged;
+import dev.scheduler.execution.ingest.Dispatcher;
+import dev.scheduler.execution.store.ExecutionIngest;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Notices silent nodes: ONLINE → SUSPECT after {@code suspect-after} without a heartbeat (no new
+ * work is meant for it, it keeps what it runs), then OFFLINE after {@code offline-after}; the
+ * running executions of a node that goes OFFLINE (or leaves) are failed over: each is ended
+ * ABANDONED for its attempt and dispatched again as a new attempt to the app's other agents. Runs
+ * on one replica at a time (ShedLock on {@code scheduler_job_lock}); every state change is
+ * published on {@code SCHEDULER_NODE_STATE}.
+ */
+@Component
+public class NodeWatch {
+
+  private static final Logger log = LoggerFactory.getLogger(NodeWatch.class);
+
+  private final NodeRegistry registry;
+  private final NodeProperties properties;
+  private final ExecutionIngest ingest;
+  private final Dispatcher dispatcher;
+  private final JdbcClient jdbc;
+  private final Clock clock;
+
+  public NodeWatch(
+      NodeRegistry registry,
+      NodeProperties properties,
+      ExecutionIngest ingest,
+      Dispatcher dispatcher,
+      JdbcClient jdbc,
+      Clock clock) {
+    this.registry = registry;
+    this.properties = properties;
+    this.ingest = ingest;
+    this.dispatcher = dispatcher;
+    this.jdbc = jdbc;
+    this.clock = clock;
+  }
+
+  @Scheduled(fixedDelayString = "${scheduler.execution.nodes.scan-interval:1s}")
+  @SchedulerLock(name = "node-watch", lockAtMostFor = "PT30S")
+  public void scheduledScan() {
+    scan();
+  }
+
+  /** One look at every node's silence; returns the changes made. */
+  public List<NodeStateChanged> scan() {
+    Instant now = clock.instant();
+    List<NodeStateChanged> changes = new ArrayList<>();
+    Instant offlineBefore = now.minus(properties.offlineAfter());
+    for (NodeState state : List.of(NodeState.ONLINE, NodeState.SUSPECT)) {
+      for (NodeView node : registry.silent(state, offlineBefore)) {
+        registry.move(node, NodeState.OFFLINE, now).ifPresent(changes::add);
+      }
+    }
+    for (NodeView node : registry.silent(NodeState.ONLINE, now.minus(properties.suspectAfter()))) {
+      registry.move(node, NodeState.SUSPECT, now).ifPresent(changes::add);
+    }
+    for (NodeStateChanged change : changes) {
+      announce(change);
+      if (change.to() == NodeState.OFFLINE) {
+        failOver(change.nodeId(), "node " + change.nodeId() + " went OFFLINE (no heartbeat)");
+      }
+    }
+    return changes;
+  }
+
+  /** Publishes a state change for monitor-service; a failed send is logged, the state stands. */
+  public void announce(NodeStateChanged change) {
+    log.info("node {} of {}: {} -> {}", change.nodeId(), change.app(), change.from(), change.to());
+    try {
+      dispatcher.nodeState(change);
+    } catch (RuntimeException e) {
+      log.warn("node state change of {} not published: {}", change.nodeId(), e.toString());
+    }
+  }
+
+  /** Ends the running executions of a node as ABANDONED, so they run again elsewhere. */
+  public int failOver(String nodeId, String why) {
+    Instant now = clock.instant();
+    List<ExecutionEvent> abandoned =
+        jdbc.sql(
+                "SELECT execution_id, job_id, app, attempt FROM scheduler_job_execution"
+                    + " WHERE node_id = ? AND status = 'RUNNING'")
+            .param(nodeId)
+            .query(
+                (rs, n) ->
+                    new ExecutionEvent(
+                        Contracts.SCHEMA_VERSION,
+                        ExecutionEventType.ABANDONED,
+                        rs.getString("execution_id"),
+                        rs.getLong("job_id"),
+                        rs.getString("app"),
+                        rs.getInt("attempt"),
+                        nodeId,
+                        now,
+                        null,
+                        why,
+                        List.of(),
+                        null))
+            .list();
+    if (!abandoned.isEmpty()) {
+      log.warn("failing over {} executions of {}: {}", abandoned.size(), nodeId, why);
+      dispatcher.dispatch(ingest.events(abandoned));
+    }
+    return abandoned.size();
+  }
+}

@@ -1,0 +1,129 @@
+package dev.scheduler.execution.nodes;
+
+import dev.scheduler.contracts.ConsumerGroups;
+import dev.scheduler.contracts.FieldViolation;
+import dev.scheduler.contracts.Heartbeat;
+import dev.scheduler.contracts.NodeState;
+import dev.scheduler.contracts.ProblemCode;
+import dev.scheduler.support.ApiException;
+import dev.scheduler.support.PageResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The node registry's HTTP side: heartbeats and farewells from agents (authenticated by the agent
+ * token, not routed by the gateway) and the node list for operators and job-service.
+ */
+@RestController
+@RequestMapping("/api/v1/nodes")
+public class NodesResource {
+
+  public static final String TOKEN_HEADER = "X-Scheduler-Agent-Token";
+
+  private final NodeRegistry registry;
+  private final NodeWatch watch;
+  private final NodeProperties properties;
+  private final Clock clock;
+
+  public NodesResource(
+      NodeRegistry registry, NodeWatch watch, NodeProperties properties, Clock clock) {
+    this.registry = registry;
+    this.watch = watch;
+    this.properties = properties;
+    this.clock = clock;
+  }
+
+  @PostMapping("/heartbeat")
+  @ResponseStatus(HttpStatus.NO_CONTENT)
+  public void heartbeat(
+      @RequestHeader(name = TOKEN_HEADER, required = false) String token,
+      @RequestBody Heartbeat beat) {
+    authenticate(token);
+    validate(beat);
+    registry.heartbeat(beat, clock.instant()).ifPresent(watch::announce);
+  }
+
+  /** An agent leaving on purpose: OFFLINE at once, and anything still running is failed over. */
+  @DeleteMapping("/{nodeId}")
+  @ResponseStatus(HttpStatus.NO_CONTENT)
+  public void leave(
+      @RequestHeader(name = TOKEN_HEADER, required = false) String token,
+      @PathVariable String nodeId) {
+    authenticate(token);
+    NodeView node =
+        registry.find(nodeId).orElseThrow(() -> ApiException.notFound("node " + nodeId));
+    registry.move(node, NodeState.OFFLINE, clock.instant()).ifPresent(watch::announce);
+    watch.failOver(nodeId, "node " + nodeId + " left");
+  }
+
+  @GetMapping
+  public PageResponse<NodeView> list(
+      @RequestParam(required = false) String app,
+      @RequestParam(required = false) NodeState state,
+      @RequestParam(defaultValue = "0") int page,
+      @RequestParam(defaultValue = "50") int size) {
+    List<FieldViolation> violations = new ArrayList<>();
+    if (page < 0) {
+      violations.add(new FieldViolation("page", "must be 0 or more"));
+    }
+    if (size < 1 || size > 200) {
+      violations.add(new FieldViolation("size", "must be between 1 and 200"));
+    }
+    if (!violations.isEmpty()) {
+      throw ApiException.invalid(violations);
+    }
+    return registry.list(app, state, page, size);
+  }
+
+  @GetMapping("/{nodeId}")
+  public NodeView get(@PathVariable String nodeId) {
+    return registry.find(nodeId).orElseThrow(() -> ApiException.notFound("node " + nodeId));
+  }
+
+  private void authenticate(String token) {
+    String expected = properties.agentToken();
+    boolean ok =
+        expected != null
+            && !expected.isBlank()
+            && token != null
+            && MessageDigest.isEqual(
+                expected.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8));
+    if (!ok) {
+      throw new ApiException(
+          ProblemCode.UNAUTHENTICATED, "a valid agent token is required in " + TOKEN_HEADER);
+    }
+  }
+
+  private static void validate(Heartbeat beat) {
+    List<FieldViolation> violations = new ArrayList<>();
+    if (beat.nodeId().isBlank() || beat.nodeId().length() > 128) {
+      violations.add(new FieldViolation("nodeId", "must be 1 to 128 characters"));
+    }
+    if (!ConsumerGroups.APP_NAME.matcher(beat.app()).matches()) {
+      violations.add(new FieldViolation("app", "must match " + ConsumerGroups.APP_NAME.pattern()));
+    }
+    if (beat.capacity() < 0 || beat.running() < 0 || beat.queued() < 0) {
+      violations.add(new FieldViolation("capacity", "load figures must be 0 or more"));
+    }
+    if (beat.host() != null && beat.host().length() > 255) {
+      violations.add(new FieldViolation("host", "must be at most 255 characters"));
+    }
+    if (!violations.isEmpty()) {
+      throw ApiException.invalid(violations);
+    }
+  }
+}

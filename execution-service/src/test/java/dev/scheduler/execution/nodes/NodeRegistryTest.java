@@ -1,0 +1,312 @@
+package dev.scheduler.execution.nodes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.scheduler.contracts.Contracts;
+import dev.scheduler.contracts.ExecutionEvent;
+import dev.scheduler.contracts.ExecutionEventType;
+import dev.scheduler.contracts.FireEvent;
+import dev.scheduler.contracts.Heartbeat;
+import dev.scheduler.contracts.Ids;
+import dev.scheduler.contracts.JobType;
+import dev.scheduler.contracts.Json;
+import dev.scheduler.contracts.NodeState;
+import dev.scheduler.contracts.NodeStateChanged;
+import dev.scheduler.contracts.RetryPolicy;
+import dev.scheduler.contracts.Topics;
+import dev.scheduler.execution.store.ExecutionIngest;
+import dev.scheduler.testkit.EmbeddedRocketMq;
+import dev.scheduler.testkit.FireTraffic;
+import dev.scheduler.testkit.RealServers;
+import dev.scheduler.testkit.SettableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
+import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
+import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.context.annotation.Bean;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.annotation.DirtiesContext;
+
+/** Heartbeats, node states by silence (settable clock), and failover of a dead node's work. */
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {
+      "scheduler.execution.nodes.agent-token=test-token",
+      "scheduler.execution.nodes.scan-interval=1h"
+    })
+@RealServers(redis = false)
+// Closed after the class: a live context consumes the shared topics and would act on the events
+// of the next class (retrying its executions by its own clock).
+@DirtiesContext
+class NodeRegistryTest {
+
+  private static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
+  private static FireTraffic traffic;
+  private static DefaultMQPushConsumer stateReader;
+  private static final Queue<NodeStateChanged> changes = new ConcurrentLinkedQueue<>();
+
+  @Autowired TestRestTemplate http;
+  @Autowired SettableClock clock;
+  @Autowired NodeWatch watch;
+  @Autowired ExecutionIngest ingest;
+  @Autowired JdbcTemplate jdbc;
+
+  private String app;
+
+  @TestConfiguration
+  static class Clocks {
+    @Bean
+    SettableClock clock() {
+      return new SettableClock(T0);
+    }
+  }
+
+  @BeforeAll
+  static void connect() throws Exception {
+    String nameServer = EmbeddedRocketMq.shared().nameServerAddress();
+    traffic = FireTraffic.connect(nameServer);
+    stateReader = new DefaultMQPushConsumer("node-state-reader-" + UUID.randomUUID());
+    stateReader.setNamesrvAddr(nameServer);
+    stateReader.setInstanceName("node-state-reader-" + UUID.randomUUID());
+    stateReader.subscribe(Topics.NODE_STATE, "*");
+    stateReader.registerMessageListener(
+        (MessageListenerConcurrently)
+            (messages, context) -> {
+              messages.forEach(
+                  m -> changes.add(Json.fromBytes(m.getBody(), NodeStateChanged.class)));
+              return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+            });
+    stateReader.start();
+  }
+
+  @AfterAll
+  static void disconnect() {
+    stateReader.shutdown();
+    traffic.close();
+  }
+
+  @BeforeEach
+  void newApp() {
+    app = "nodes-" + UUID.randomUUID().toString().substring(0, 8);
+    clock.set(T0);
+  }
+
+  @Test
+  void a_heartbeat_without_the_agent_token_is_refused_and_stores_nothing() {
+    ResponseEntity<String> wrong = beat("node-x", "wrong-token", app);
+    ResponseEntity<String> none = beat("node-x", null, app);
+
+    assertThat(wrong.getStatusCode()).isEqualTo(HttpStatus.UNAUTHORIZED);
+    assertThat(none.getStatusCode()).isEqualTo(HttpStatus.UNAUTHORIZED);
+    assertThat(wrong.getBody()).contains("urn:scheduler:problem:unauthenticated");
+    assertThat(nodes(app)).isEmpty();
+  }
+
+  @Test
+  void a_heartbeat_with_a_bad_app_name_gets_a_problem_naming_the_field() {
+    ResponseEntity<String> response = beat("node-x", "test-token", "bad app");
+
+    assertThat(response.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+    assertThat(response.getBody()).contains("\"field\":\"app\"");
+  }
+
+  @Test
+  void a_heartbeating_node_is_online_with_its_load_and_listed_for_its_app() {
+    String node = app + "-a";
+    assertThat(beat(node, "test-token", app).getStatusCode()).isEqualTo(HttpStatus.NO_CONTENT);
+
+    List<Map<String, Object>> listed = nodes(app);
+    assertThat(listed).hasSize(1);
+    assertThat(listed.get(0))
+        .containsEntry("nodeId", node)
+        .containsEntry("state", "ONLINE")
+        .containsEntry("capacity", 8)
+        .containsEntry("running", 2);
+    awaitChange(node, null, NodeState.ONLINE);
+  }
+
+  @Test
+  void a_silent_node_turns_suspect_then_offline_and_its_running_execution_runs_again()
+      throws Exception {
+    String node = app + "-a";
+    beat(node, "test-token", app);
+    FireEvent fire = fire();
+    ingest.fires(List.of(fire));
+    ingest.events(List.of(started(fire, node)));
+
+    clock.advance(Duration.ofSeconds(4));
+    assertThat(scanFor(node)).isEmpty();
+    clock.advance(Duration.ofSeconds(2)); // 6 s of silence
+    assertThat(scanFor(node)).containsExactly(NodeState.SUSPECT);
+    clock.advance(Duration.ofSeconds(3)); // 9 s: still counted as alive at exactly the bound
+    assertThat(scanFor(node)).isEmpty();
+    clock.advance(Duration.ofMillis(1));
+    assertThat(scanFor(node)).containsExactly(NodeState.OFFLINE);
+
+    // The failover is a new attempt of the same execution, sent to the app's agents at once.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> !traffic.firesOf(fire.executionId(), 2).isEmpty());
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        jdbc.queryForMap(
+                            "SELECT status, attempt, trigger_type FROM scheduler_job_execution"
+                                + " WHERE execution_id = ?",
+                            fire.executionId()))
+                    .containsEntry("status", "WAITING")
+                    .containsEntry("attempt", 2)
+                    .containsEntry("trigger_type", "FAILOVER"));
+    assertThat(
+            jdbc.queryForList(
+                "SELECT CONCAT(attempt, ':', status) FROM scheduler_job_execution_attempt"
+                    + " WHERE execution_id = ? ORDER BY attempt",
+                String.class,
+                fire.executionId()))
+        .containsExactly("1:ABANDONED", "2:WAITING");
+    awaitChange(node, NodeState.ONLINE, NodeState.SUSPECT);
+    awaitChange(node, NodeState.SUSPECT, NodeState.OFFLINE);
+
+    // It comes back.
+    beat(node, "test-token", app);
+    assertThat(nodes(app).get(0)).containsEntry("state", "ONLINE");
+  }
+
+  @Test
+  void a_node_that_leaves_is_offline_at_once_and_an_unknown_one_is_not_found() {
+    String node = app + "-a";
+    beat(node, "test-token", app);
+
+    ResponseEntity<String> left = leave(node);
+    ResponseEntity<String> unknown = leave(app + "-nobody");
+
+    assertThat(left.getStatusCode()).isEqualTo(HttpStatus.NO_CONTENT);
+    assertThat(nodes(app).get(0)).containsEntry("state", "OFFLINE");
+    assertThat(unknown.getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+  }
+
+  // ---- helpers
+
+  /** The states {@code node} moved to in one scan (nodes of other tests share the database). */
+  private List<NodeState> scanFor(String node) {
+    return watch.scan().stream()
+        .filter(c -> c.nodeId().equals(node))
+        .map(NodeStateChanged::to)
+        .toList();
+  }
+
+  private ResponseEntity<String> beat(String node, String token, String app) {
+    HttpHeaders headers = new HttpHeaders();
+    headers.setContentType(MediaType.APPLICATION_JSON);
+    if (token != null) {
+      headers.set(NodesResource.TOKEN_HEADER, token);
+    }
+    Heartbeat beat =
+        new Heartbeat(
+            Contracts.SCHEMA_VERSION,
+            node,
+            app,
+            "10.0.0.7",
+            8090,
+            8,
+            2,
+            0,
+            0.25,
+            1_000_000L,
+            4_000_000L,
+            "test",
+            clock.instant());
+    return http.exchange(
+        "/api/v1/nodes/heartbeat",
+        HttpMethod.POST,
+        new HttpEntity<>(Json.toJson(beat), headers),
+        String.class);
+  }
+
+  private ResponseEntity<String> leave(String node) {
+    HttpHeaders headers = new HttpHeaders();
+    headers.set(NodesResource.TOKEN_HEADER, "test-token");
+    return http.exchange(
+        "/api/v1/nodes/" + node, HttpMethod.DELETE, new HttpEntity<>(headers), String.class);
+  }
+
+  @SuppressWarnings("unchecked")
+  private List<Map<String, Object>> nodes(String app) {
+    Map<String, Object> page = http.getForObject("/api/v1/nodes?app=" + app, Map.class);
+    return (List<Map<String, Object>>) page.get("items");
+  }
+
+  private static void awaitChange(String node, NodeState from, NodeState to) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                changes.stream()
+                    .anyMatch(c -> c.nodeId().equals(node) && c.from() == from && c.to() == to));
+  }
+
+  private FireEvent fire() {
+    long job = ThreadLocalRandom.current().nextLong(1, 1L << 40);
+    String fireId = Ids.fireId(job, T0);
+    return new FireEvent(
+        Contracts.SCHEMA_VERSION,
+        job,
+        fireId,
+        Ids.executionId(fireId, 0),
+        app,
+        JobType.BEAN,
+        "report",
+        null,
+        null,
+        0,
+        1,
+        null,
+        T0,
+        T0,
+        Duration.ofMinutes(5),
+        1,
+        RetryPolicy.NONE,
+        null,
+        fireId);
+  }
+
+  private ExecutionEvent started(FireEvent fire, String node) {
+    return new ExecutionEvent(
+        Contracts.SCHEMA_VERSION,
+        ExecutionEventType.STARTED,
+        fire.executionId(),
+        fire.jobId(),
+        app,
+        1,
+        node,
+        clock.instant(),
+        null,
+        null,
+        List.of(),
+        fire.traceId());
+  }
+}
