@@ -41,29 +41,12 @@ public class NodeRegistry {
     Timestamp at = Timestamp.from(now);
     if (before.isEmpty()) {
       jdbc.sql(
-              "INSERT INTO scheduler_node_registry (node_id, app, host, port, state, capacity,"
-                  + " running, queued, cpu_load, heap_used_bytes, heap_max_bytes, agent_version,"
-                  + " registered_at, last_heartbeat_at, state_changed_at)"
-                  + " VALUES (?, ?, ?, ?, 'ONLINE', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-          .params(
-              beat.nodeId(),
-              beat.app(),
-              beat.host(),
-              beat.port(),
-              beat.capacity(),
-              beat.running(),
-              beat.queued(),
-              beat.cpuLoad(),
-              beat.heapUsedBytes(),
-              beat.heapMaxBytes(),
-              beat.agentVersion(),
-              at,
-              at,
-              at)
+              "INSERT INTO scheduler_node_registry (node_id, app, state, registered_at,"
+                  + " last_heartbeat_at, state_changed_at) VALUES (?, ?, 'ONLINE', ?, ?, ?)")
+          .params(beat.nodeId(), beat.app(), at, at, at)
           .update();
-      return Optional.of(changed(beat.nodeId(), beat.app(), null, NodeState.ONLINE, now));
     }
-    boolean back = before.get() != NodeState.ONLINE;
+    boolean back = before.isPresent() && before.get() != NodeState.ONLINE;
     jdbc.sql(
             "UPDATE scheduler_node_registry SET app = ?, host = ?, port = ?, state = 'ONLINE',"
                 + " capacity = ?, running = ?, queued = ?, cpu_load = ?, heap_used_bytes = ?,"
@@ -85,6 +68,9 @@ public class NodeRegistry {
             at,
             beat.nodeId())
         .update();
+    if (before.isEmpty()) {
+      return Optional.of(changed(beat.nodeId(), beat.app(), null, NodeState.ONLINE, now));
+    }
     return back
         ? Optional.of(changed(beat.nodeId(), beat.app(), before.get(), NodeState.ONLINE, now))
         : Optional.empty();
