@@ -132,7 +132,14 @@ public class JobService {
     violations.throwIfAny();
     JobDefinition job = require(id);
     Instant now = clock.instant();
-    List<FireEvent> events = FirePublisher.events(id, job.spec(), now, now, params);
+    List<FireEvent> events = publisher.eventsOf(id, job.spec(), now, now, params);
+    if (events.isEmpty()) {
+      throw new ApiException(
+          ProblemCode.STATE_CONFLICT,
+          "no live agent of app "
+              + job.spec().app()
+              + " to run the broadcast; nothing was started");
+    }
     try {
       publisher.publish(events);
     } catch (FirePublisher.FireNotPublishedException e) {

@@ -91,12 +91,12 @@ public class JobValidator {
     Map<Integer, String> shardParameters =
         shardParameters(request.shardParameters(), shardCount, v);
     boolean broadcast = Boolean.TRUE.equals(request.broadcast());
-    // One event per live agent needs the node registry of execution-service, which job-service
-    // cannot read yet; refusing is better than firing a broadcast job as a single shard.
+    // A broadcast fires one event per live agent of the app; shards mean nothing for it.
     v.require(
-        !broadcast,
+        !broadcast || (shardCount == 1 && shardParameters.isEmpty()),
         "broadcast",
-        "broadcast jobs are not available yet; use shardCount with one shard per instance");
+        "a broadcast job runs once on every live agent of its app; it takes no shardCount or"
+            + " shardParameters");
     int priority = v.between(request.priority(), "priority", 1, 10, 5);
     Duration timeout = timeout(request.timeout(), v);
     RetryPolicy retry = retry(request.retryPolicy(), v);

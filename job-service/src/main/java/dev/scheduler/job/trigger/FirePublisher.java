@@ -32,6 +32,9 @@ import org.springframework.stereotype.Component;
 @Component
 public class FirePublisher {
 
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(FirePublisher.class);
+
   /** Events per broker request: one round trip instead of one per event. */
   static final int BATCH_MESSAGES = 128;
 
@@ -39,17 +42,46 @@ public class FirePublisher {
   static final int BATCH_BYTES = 1024 * 1024;
 
   private final DefaultMQProducer producer;
+  private final LiveAgents liveAgents;
 
-  public FirePublisher(RocketMQTemplate template) {
+  public FirePublisher(RocketMQTemplate template, LiveAgents liveAgents) {
     this.producer = template.getProducer();
+    this.liveAgents = liveAgents;
   }
 
-  /** The events of the fire of job {@code jobId} due at {@code scheduled}. */
-  public static List<FireEvent> events(
+  /**
+   * The events of the fire of job {@code jobId} due at {@code scheduled}: one per shard, or for a
+   * broadcast job one per ONLINE agent of its app, each naming its agent. A broadcast with no live
+   * agent has no event (and is logged).
+   */
+  public List<FireEvent> eventsOf(
       long jobId, JobSpec spec, Instant scheduled, Instant fired, String paramsOverride) {
+    if (!spec.broadcast()) {
+      return events(jobId, spec, scheduled, fired, paramsOverride, null);
+    }
+    List<String> nodes = liveAgents.online(spec.app());
+    if (nodes.isEmpty()) {
+      log.warn("broadcast job {} due at {}: no live agent of {}", jobId, scheduled, spec.app());
+    }
+    return events(jobId, spec, scheduled, fired, paramsOverride, nodes);
+  }
+
+  /**
+   * The events of one fire.
+   *
+   * @param nodes the agents a broadcast goes to, one event each; null for a sharded job
+   */
+  static List<FireEvent> events(
+      long jobId,
+      JobSpec spec,
+      Instant scheduled,
+      Instant fired,
+      String paramsOverride,
+      List<String> nodes) {
     String fireId = Ids.fireId(jobId, scheduled);
-    List<FireEvent> events = new ArrayList<>(spec.shardCount());
-    for (int shard = 0; shard < spec.shardCount(); shard++) {
+    int total = nodes == null ? spec.shardCount() : nodes.size();
+    List<FireEvent> events = new ArrayList<>(total);
+    for (int shard = 0; shard < total; shard++) {
       events.add(
           new FireEvent(
               Contracts.SCHEMA_VERSION,
@@ -62,15 +94,16 @@ public class FirePublisher {
               spec.jobData(),
               paramsOverride != null ? paramsOverride : spec.params(),
               shard,
-              spec.shardCount(),
-              spec.shardParameters().get(shard),
+              total,
+              nodes == null ? spec.shardParameters().get(shard) : null,
               scheduled,
               fired,
               spec.timeout(),
               1,
               spec.retryPolicy(),
               spec.blockStrategy(),
-              fireId));
+              fireId,
+              nodes == null ? null : nodes.get(shard)));
     }
     return events;
   }

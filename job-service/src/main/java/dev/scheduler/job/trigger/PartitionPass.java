@@ -100,6 +100,7 @@ class PartitionPass {
     List<Pending> pending = plan(due, now);
     List<FirePublisher.Publication> sent = new ArrayList<>();
     List<Pending> published = new ArrayList<>();
+    Set<String> nothingToSend = new HashSet<>();
     int next = 0;
     while (next < pending.size() && !stopped.getAsBoolean()) {
       sleeper.sleepUntil(pending.get(next).dueAt());
@@ -108,13 +109,21 @@ class PartitionPass {
       while (next < pending.size() && !pending.get(next).dueAt().isAfter(fired)) {
         Pending p = pending.get(next++);
         for (Instant scheduled : p.plan().fires()) {
-          group.add(FirePublisher.events(p.trigger().jobId(), p.job(), scheduled, fired, null));
+          List<FireEvent> events =
+              publisher.eventsOf(p.trigger().jobId(), p.job(), scheduled, fired, null);
+          if (events.isEmpty()) {
+            nothingToSend.add(Ids.fireId(p.trigger().jobId(), scheduled)); // broadcast, no agent
+          } else {
+            group.add(events);
+          }
         }
         published.add(p);
       }
       sent.add(publisher.send(group));
     }
-    store.advance(advances(published, stored(sent)), clock.instant());
+    Set<String> done = stored(sent);
+    done.addAll(nothingToSend);
+    store.advance(advances(published, done), clock.instant());
     return published.size();
   }
 

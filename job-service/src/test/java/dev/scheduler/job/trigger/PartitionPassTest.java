@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyCollection;
 import static org.mockito.ArgumentMatchers.anyList;
+import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.BDDMockito.given;
+import static org.mockito.BDDMockito.willReturn;
 import static org.mockito.Mockito.mock;
 
 import dev.scheduler.contracts.BlockStrategy;
@@ -75,6 +77,16 @@ class PartitionPassTest {
         new DriverManagerDataSource(db.jdbcUrl(), db.username(), db.password());
     store = new TriggerStore(JdbcClient.create(dataSource), new JdbcTemplate(dataSource), 1);
     given(cache.getAll(anyCollection())).willAnswer(call -> found(call.getArgument(0)));
+    given(publisher.eventsOf(anyLong(), any(), any(), any(), any()))
+        .willAnswer(
+            call ->
+                FirePublisher.events(
+                    call.getArgument(0),
+                    call.getArgument(1),
+                    call.getArgument(2),
+                    call.getArgument(3),
+                    call.getArgument(4),
+                    null));
     given(publisher.send(anyList()))
         .willAnswer(
             call -> {
@@ -124,6 +136,17 @@ class PartitionPassTest {
     assertThat(nextFire(2)).isEqualTo(T.plusSeconds(5));
     assertThat(nextFire(4)).isEqualTo(T.plusMillis(250));
     assertThat(store.fireTimes(List.of(1L)).get(1L).previous()).isEqualTo(T);
+  }
+
+  @Test
+  void a_fire_with_nothing_to_send_moves_its_trigger_on_instead_of_retrying_it() throws Exception {
+    // A broadcast job whose app has no live agent: no event, and no endless resend either.
+    schedule(1, "* * * * * ?", T, 5);
+    willReturn(List.of()).given(publisher).eventsOf(anyLong(), any(), any(), any(), any());
+
+    pass.fireDue(0, () -> false);
+
+    assertThat(nextFire(1)).isEqualTo(T.plusSeconds(1));
   }
 
   @Test

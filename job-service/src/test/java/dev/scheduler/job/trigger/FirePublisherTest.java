@@ -1,0 +1,87 @@
+package dev.scheduler.job.trigger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.scheduler.contracts.BlockStrategy;
+import dev.scheduler.contracts.FireEvent;
+import dev.scheduler.contracts.JobType;
+import dev.scheduler.contracts.RetryPolicy;
+import dev.scheduler.contracts.Topics;
+import dev.scheduler.job.definition.JobSpec;
+import dev.scheduler.job.definition.MisfirePolicy;
+import dev.scheduler.job.definition.Schedule;
+import dev.scheduler.job.definition.ScheduleType;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.rocketmq.spring.core.RocketMQTemplate;
+import org.junit.jupiter.api.Test;
+
+/** What one fire sends: the events of a sharded job and of a broadcast job. */
+class FirePublisherTest {
+
+  private static final Instant DUE = Instant.parse("2026-06-01T00:00:00Z");
+
+  @Test
+  void a_sharded_job_fires_one_event_per_shard_for_any_agent_of_its_app() {
+    FirePublisher publisher = new FirePublisher(new RocketMQTemplate(), app -> List.of("x"));
+
+    List<FireEvent> events = publisher.eventsOf(7, spec(false, 3), DUE, DUE, null);
+
+    assertThat(events).extracting(FireEvent::shardIndex).containsExactly(0, 1, 2);
+    assertThat(events).allSatisfy(e -> assertThat(e.shardTotal()).isEqualTo(3));
+    assertThat(events).allSatisfy(e -> assertThat(e.targetNode()).isNull());
+    assertThat(events).allSatisfy(e -> assertThat(e.tag()).isEqualTo("billing"));
+    assertThat(events.get(0).shardParameter()).isEqualTo("beijing");
+  }
+
+  @Test
+  void a_broadcast_fires_one_event_per_live_agent_each_naming_its_agent() {
+    FirePublisher publisher =
+        new FirePublisher(new RocketMQTemplate(), app -> List.of("billing@a", "billing@b"));
+
+    List<FireEvent> events = publisher.eventsOf(7, spec(true, 1), DUE, DUE, "p");
+
+    assertThat(events).extracting(FireEvent::targetNode).containsExactly("billing@a", "billing@b");
+    assertThat(events)
+        .extracting(FireEvent::executionId)
+        .containsExactly("7-" + DUE.toEpochMilli() + "-0", "7-" + DUE.toEpochMilli() + "-1");
+    assertThat(events).allSatisfy(e -> assertThat(e.shardTotal()).isEqualTo(2));
+    assertThat(events)
+        .allSatisfy(e -> assertThat(e.tag()).isEqualTo(Topics.broadcastTag("billing")));
+    assertThat(events).allSatisfy(e -> assertThat(e.params()).isEqualTo("p"));
+  }
+
+  @Test
+  void a_broadcast_with_no_live_agent_sends_nothing() {
+    FirePublisher publisher = new FirePublisher(new RocketMQTemplate(), app -> List.of());
+
+    assertThat(publisher.eventsOf(7, spec(true, 1), DUE, DUE, null)).isEmpty();
+  }
+
+  private static JobSpec spec(boolean broadcast, int shards) {
+    return new JobSpec(
+        "billing",
+        "close-day",
+        null,
+        JobType.BEAN,
+        "close",
+        null,
+        null,
+        new Schedule(
+            ScheduleType.CRON, "0 0 * * * ?", null, null, java.time.ZoneOffset.UTC, null, null),
+        shards,
+        shards > 1 ? Map.of(0, "beijing") : Map.of(),
+        broadcast,
+        5,
+        Duration.ofMinutes(1),
+        RetryPolicy.NONE,
+        MisfirePolicy.FIRE_NOW,
+        10,
+        BlockStrategy.SERIAL,
+        null,
+        List.of(),
+        List.of());
+  }
+}
