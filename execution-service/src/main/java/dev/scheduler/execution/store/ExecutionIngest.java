@@ -337,25 +337,29 @@ public class ExecutionIngest {
       count(Verdict.APPLIED);
     }
 
+    /**
+     * Notes what the batch learnt about one attempt; {@code status} null keeps the stored status (a
+     * late event only fills in times).
+     */
     private void attempt(ExecutionRow row, int attempt, ExecutionStatus status, Instant firedAt) {
       String key = row.executionId() + "#" + attempt;
       AttemptRow earlier = attempts.get(key);
       Transition.State state = row.state();
       boolean current = state.attempt() == attempt;
-      ExecutionStatus attemptStatus =
-          status != null ? status : earlier != null ? earlier.status() : state.status();
+      ExecutionStatus known = status != null ? status : earlier != null ? earlier.status() : null;
+      boolean ended = known != null && known.terminal();
       attempts.put(
           key,
           new AttemptRow(
               row.executionId(),
               attempt,
               row.triggerType(),
-              attemptStatus,
+              known,
               current ? state.nodeId() : null,
               firedAt != null ? firedAt : earlier != null ? earlier.firedAt() : null,
               current ? state.startedAt() : null,
-              current && attemptStatus.terminal() ? state.finishedAt() : null,
-              current && attemptStatus.terminal() ? state.error() : null));
+              current && ended ? state.finishedAt() : null,
+              current && ended ? state.error() : null));
     }
 
     private void count(Verdict verdict) {
@@ -431,27 +435,49 @@ public class ExecutionIngest {
           ps.setTimestamp(23, at);
           ps.setString(24, row.executionId());
         });
+    // Two plain statements, not one upsert with VALUES(): MariaDB's driver cannot batch that form.
+    List<AttemptRow> known =
+        batch.attempts.values().stream().filter(a -> a.status() != null).toList();
     jdbc.batchUpdate(
-        "INSERT INTO scheduler_job_execution_attempt (execution_id, attempt, trigger_type, status,"
-            + " node_id, fired_at, started_at, finished_at, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
-            + " ?) ON DUPLICATE KEY UPDATE trigger_type = VALUES(trigger_type),"
-            + " status = VALUES(status), node_id = COALESCE(VALUES(node_id), node_id),"
-            + " fired_at = COALESCE(VALUES(fired_at), fired_at),"
-            + " started_at = COALESCE(VALUES(started_at), started_at),"
-            + " finished_at = COALESCE(VALUES(finished_at), finished_at),"
-            + " error = COALESCE(VALUES(error), error)",
-        new ArrayList<>(batch.attempts.values()),
+        "INSERT INTO scheduler_job_execution_attempt (execution_id, attempt, trigger_type, status)"
+            + " VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE execution_id = execution_id",
+        known,
         500,
         (ps, a) -> {
           ps.setString(1, a.executionId());
           ps.setInt(2, a.attempt());
           ps.setString(3, a.triggerType() == null ? "SCHEDULE" : a.triggerType());
           ps.setString(4, a.status().name());
-          ps.setString(5, a.nodeId());
-          ps.setTimestamp(6, timestamp(a.firedAt()));
-          ps.setTimestamp(7, timestamp(a.startedAt()));
-          ps.setTimestamp(8, timestamp(a.finishedAt()));
-          ps.setString(9, a.error());
+        });
+    jdbc.batchUpdate(
+        "UPDATE scheduler_job_execution_attempt SET trigger_type = ?, status = ?,"
+            + " node_id = COALESCE(?, node_id), fired_at = COALESCE(?, fired_at),"
+            + " started_at = COALESCE(?, started_at), finished_at = COALESCE(?, finished_at),"
+            + " error = COALESCE(?, error) WHERE execution_id = ? AND attempt = ?",
+        known,
+        500,
+        (ps, a) -> {
+          ps.setString(1, a.triggerType() == null ? "SCHEDULE" : a.triggerType());
+          ps.setString(2, a.status().name());
+          ps.setString(3, a.nodeId());
+          ps.setTimestamp(4, timestamp(a.firedAt()));
+          ps.setTimestamp(5, timestamp(a.startedAt()));
+          ps.setTimestamp(6, timestamp(a.finishedAt()));
+          ps.setString(7, a.error());
+          ps.setString(8, a.executionId());
+          ps.setInt(9, a.attempt());
+        });
+    // A late event of an attempt whose status is stored already only fills in where and when.
+    jdbc.batchUpdate(
+        "UPDATE scheduler_job_execution_attempt SET node_id = COALESCE(node_id, ?),"
+            + " started_at = COALESCE(started_at, ?) WHERE execution_id = ? AND attempt = ?",
+        batch.attempts.values().stream().filter(a -> a.status() == null).toList(),
+        500,
+        (ps, a) -> {
+          ps.setString(1, a.nodeId());
+          ps.setTimestamp(2, timestamp(a.startedAt()));
+          ps.setString(3, a.executionId());
+          ps.setInt(4, a.attempt());
         });
     jdbc.batchUpdate(
         "INSERT INTO scheduler_job_log (execution_id, attempt, seq, logged_at, level, message)"
