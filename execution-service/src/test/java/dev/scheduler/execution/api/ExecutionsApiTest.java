@@ -4,33 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.scheduler.contracts.Contracts;
 import dev.scheduler.contracts.ControlCommand;
 import dev.scheduler.contracts.ExecutionEvent;
 import dev.scheduler.contracts.ExecutionEventType;
 import dev.scheduler.contracts.FireEvent;
-import dev.scheduler.contracts.Ids;
-import dev.scheduler.contracts.JobType;
-import dev.scheduler.contracts.Json;
-import dev.scheduler.contracts.LogLine;
 import dev.scheduler.contracts.RetryPolicy;
 import dev.scheduler.contracts.Topics;
+import dev.scheduler.execution.TestMessages;
 import dev.scheduler.execution.store.ExecutionIngest;
 import dev.scheduler.testkit.EmbeddedRocketMq;
 import dev.scheduler.testkit.FireTraffic;
 import dev.scheduler.testkit.RealServers;
+import dev.scheduler.testkit.TopicReader;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
-import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
-import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
-import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,8 +41,7 @@ import org.springframework.test.annotation.DirtiesContext;
 class ExecutionsApiTest {
 
   private static FireTraffic traffic;
-  private static DefaultMQPushConsumer controlReader;
-  private static final Queue<ControlCommand> commands = new ConcurrentLinkedQueue<>();
+  private static TopicReader<ControlCommand> commands;
 
   @Autowired TestRestTemplate http;
   @Autowired ExecutionIngest ingest;
@@ -59,26 +50,15 @@ class ExecutionsApiTest {
   private String app;
 
   @BeforeAll
-  static void connect() throws Exception {
+  static void connect() {
     String nameServer = EmbeddedRocketMq.shared().nameServerAddress();
     traffic = FireTraffic.connect(nameServer);
-    controlReader = new DefaultMQPushConsumer("control-reader-" + UUID.randomUUID());
-    controlReader.setNamesrvAddr(nameServer);
-    controlReader.setInstanceName("control-reader-" + UUID.randomUUID());
-    controlReader.subscribe(Topics.CONTROL, "*");
-    controlReader.registerMessageListener(
-        (MessageListenerConcurrently)
-            (messages, context) -> {
-              messages.forEach(
-                  m -> commands.add(Json.fromBytes(m.getBody(), ControlCommand.class)));
-              return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
-            });
-    controlReader.start();
+    commands = TopicReader.of(nameServer, Topics.CONTROL, ControlCommand.class);
   }
 
   @AfterAll
   static void disconnect() {
-    controlReader.shutdown();
+    commands.close();
     traffic.close();
   }
 
@@ -227,7 +207,7 @@ class ExecutionsApiTest {
         .atMost(Duration.ofSeconds(30))
         .until(
             () ->
-                commands.stream()
+                commands.messages().stream()
                     .anyMatch(
                         c ->
                             c.executionId().equals(running.executionId())
@@ -280,51 +260,15 @@ class ExecutionsApiTest {
 
   private FireEvent fire(long jobId, int second, RetryPolicy policy) {
     Instant due = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(60 - second);
-    String fireId = Ids.fireId(jobId, due);
-    return new FireEvent(
-        Contracts.SCHEMA_VERSION,
-        jobId,
-        fireId,
-        Ids.executionId(fireId, 0),
-        app,
-        JobType.BEAN,
-        "report",
-        null,
-        null,
-        0,
-        1,
-        null,
-        due,
-        due,
-        Duration.ofMinutes(1),
-        1,
-        policy,
-        null,
-        fireId);
+    return TestMessages.fire(jobId, app, due, policy);
   }
 
   private static ExecutionEvent event(
       FireEvent fire, ExecutionEventType type, int attempt, long second) {
-    return new ExecutionEvent(
-        Contracts.SCHEMA_VERSION,
-        type,
-        fire.executionId(),
-        fire.jobId(),
-        fire.app(),
-        attempt,
-        "node-a",
-        fire.scheduledTime().plusSeconds(second),
-        type == ExecutionEventType.SUCCEEDED ? "ok" : null,
-        type == ExecutionEventType.FAILED ? "boom" : null,
-        List.of(),
-        fire.traceId());
+    return TestMessages.event(fire, type, attempt, fire.scheduledTime().plusSeconds(second));
   }
 
   private static ExecutionEvent log(FireEvent fire, String... lines) {
-    List<LogLine> logLines = new ArrayList<>();
-    for (int i = 0; i < lines.length; i++) {
-      logLines.add(new LogLine(i + 1, fire.scheduledTime(), "INFO", lines[i]));
-    }
-    return event(fire, ExecutionEventType.LOG, 1, 0).withLogLines(logLines);
+    return TestMessages.log(fire, 1, fire.scheduledTime(), lines);
   }
 }

@@ -8,29 +8,24 @@ import dev.scheduler.contracts.ExecutionEvent;
 import dev.scheduler.contracts.ExecutionEventType;
 import dev.scheduler.contracts.FireEvent;
 import dev.scheduler.contracts.Heartbeat;
-import dev.scheduler.contracts.Ids;
-import dev.scheduler.contracts.JobType;
 import dev.scheduler.contracts.Json;
 import dev.scheduler.contracts.NodeState;
 import dev.scheduler.contracts.NodeStateChanged;
 import dev.scheduler.contracts.RetryPolicy;
 import dev.scheduler.contracts.Topics;
+import dev.scheduler.execution.TestMessages;
 import dev.scheduler.execution.store.ExecutionIngest;
 import dev.scheduler.testkit.EmbeddedRocketMq;
 import dev.scheduler.testkit.FireTraffic;
 import dev.scheduler.testkit.RealServers;
 import dev.scheduler.testkit.SettableClock;
+import dev.scheduler.testkit.TopicReader;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
-import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
-import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
-import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,8 +59,7 @@ class NodeRegistryTest {
 
   private static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
   private static FireTraffic traffic;
-  private static DefaultMQPushConsumer stateReader;
-  private static final Queue<NodeStateChanged> changes = new ConcurrentLinkedQueue<>();
+  private static TopicReader<NodeStateChanged> changes;
 
   @Autowired TestRestTemplate http;
   @Autowired SettableClock clock;
@@ -84,26 +78,15 @@ class NodeRegistryTest {
   }
 
   @BeforeAll
-  static void connect() throws Exception {
+  static void connect() {
     String nameServer = EmbeddedRocketMq.shared().nameServerAddress();
     traffic = FireTraffic.connect(nameServer);
-    stateReader = new DefaultMQPushConsumer("node-state-reader-" + UUID.randomUUID());
-    stateReader.setNamesrvAddr(nameServer);
-    stateReader.setInstanceName("node-state-reader-" + UUID.randomUUID());
-    stateReader.subscribe(Topics.NODE_STATE, "*");
-    stateReader.registerMessageListener(
-        (MessageListenerConcurrently)
-            (messages, context) -> {
-              messages.forEach(
-                  m -> changes.add(Json.fromBytes(m.getBody(), NodeStateChanged.class)));
-              return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
-            });
-    stateReader.start();
+    changes = TopicReader.of(nameServer, Topics.NODE_STATE, NodeStateChanged.class);
   }
 
   @AfterAll
   static void disconnect() {
-    stateReader.shutdown();
+    changes.close();
     traffic.close();
   }
 
@@ -265,48 +248,30 @@ class NodeRegistryTest {
         .atMost(Duration.ofSeconds(30))
         .until(
             () ->
-                changes.stream()
+                changes.messages().stream()
                     .anyMatch(c -> c.nodeId().equals(node) && c.from() == from && c.to() == to));
   }
 
   private FireEvent fire() {
-    long job = ThreadLocalRandom.current().nextLong(1, 1L << 40);
-    String fireId = Ids.fireId(job, T0);
-    return new FireEvent(
-        Contracts.SCHEMA_VERSION,
-        job,
-        fireId,
-        Ids.executionId(fireId, 0),
-        app,
-        JobType.BEAN,
-        "report",
-        null,
-        null,
-        0,
-        1,
-        null,
-        T0,
-        T0,
-        Duration.ofMinutes(5),
-        1,
-        RetryPolicy.NONE,
-        null,
-        fireId);
+    return TestMessages.fire(
+        ThreadLocalRandom.current().nextLong(1, 1L << 40), app, T0, RetryPolicy.NONE);
   }
 
   private ExecutionEvent started(FireEvent fire, String node) {
+    ExecutionEvent started =
+        TestMessages.event(fire, ExecutionEventType.STARTED, 1, clock.instant());
     return new ExecutionEvent(
-        Contracts.SCHEMA_VERSION,
-        ExecutionEventType.STARTED,
-        fire.executionId(),
-        fire.jobId(),
-        app,
+        started.schemaVersion(),
+        started.type(),
+        started.executionId(),
+        started.jobId(),
+        started.app(),
         1,
         node,
-        clock.instant(),
+        started.time(),
         null,
         null,
         List.of(),
-        fire.traceId());
+        started.traceId());
   }
 }

@@ -7,10 +7,8 @@ import dev.scheduler.contracts.Contracts;
 import dev.scheduler.contracts.ExecutionEvent;
 import dev.scheduler.contracts.ExecutionEventType;
 import dev.scheduler.contracts.FireEvent;
-import dev.scheduler.contracts.Ids;
-import dev.scheduler.contracts.JobType;
-import dev.scheduler.contracts.LogLine;
 import dev.scheduler.contracts.RetryPolicy;
+import dev.scheduler.execution.TestMessages;
 import dev.scheduler.testkit.EmbeddedRocketMq;
 import dev.scheduler.testkit.FireTraffic;
 import dev.scheduler.testkit.RealServers;
@@ -205,53 +203,19 @@ class ExecutionIngestTest {
   }
 
   private static FireEvent fire(RetryPolicy policy) {
-    long job = ThreadLocalRandom.current().nextLong(1, 1L << 40);
-    Instant due = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    String fireId = Ids.fireId(job, due);
-    return new FireEvent(
-        Contracts.SCHEMA_VERSION,
-        job,
-        fireId,
-        Ids.executionId(fireId, 0),
+    return TestMessages.fire(
+        ThreadLocalRandom.current().nextLong(1, 1L << 40),
         "billing",
-        JobType.BEAN,
-        "report",
-        null,
-        null,
-        0,
-        1,
-        null,
-        due,
-        due,
-        Duration.ofMinutes(1),
-        1,
-        policy,
-        null,
-        fireId);
+        Instant.now().truncatedTo(ChronoUnit.SECONDS),
+        policy);
   }
 
   private static ExecutionEvent event(
       FireEvent fire, ExecutionEventType type, int attempt, long second) {
-    return new ExecutionEvent(
-        Contracts.SCHEMA_VERSION,
-        type,
-        fire.executionId(),
-        fire.jobId(),
-        fire.app(),
-        attempt,
-        "node-a",
-        fire.scheduledTime().plusSeconds(second),
-        null,
-        type == ExecutionEventType.FAILED ? "boom" : null,
-        List.of(),
-        fire.traceId());
+    return TestMessages.event(fire, type, attempt, fire.scheduledTime().plusSeconds(second));
   }
 
   private static ExecutionEvent log(FireEvent fire, int attempt, long second, String... lines) {
-    List<LogLine> logLines = new java.util.ArrayList<>();
-    for (int i = 0; i < lines.length; i++) {
-      logLines.add(new LogLine(i + 1, fire.scheduledTime().plusSeconds(second), "INFO", lines[i]));
-    }
-    return event(fire, ExecutionEventType.LOG, attempt, second).withLogLines(logLines);
+    return TestMessages.log(fire, attempt, fire.scheduledTime().plusSeconds(second), lines);
   }
 }
