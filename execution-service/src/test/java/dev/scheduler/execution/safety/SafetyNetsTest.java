@@ -1,0 +1,157 @@
+package dev.scheduler.execution.safety;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.scheduler.contracts.ControlCommand;
+import dev.scheduler.contracts.ExecutionEventType;
+import dev.scheduler.contracts.FireEvent;
+import dev.scheduler.contracts.RetryPolicy;
+import dev.scheduler.contracts.Topics;
+import dev.scheduler.execution.TestMessages;
+import dev.scheduler.execution.store.ExecutionIngest;
+import dev.scheduler.testkit.EmbeddedRocketMq;
+import dev.scheduler.testkit.FireTraffic;
+import dev.scheduler.testkit.RealServers;
+import dev.scheduler.testkit.SettableClock;
+import dev.scheduler.testkit.TopicReader;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.annotation.DirtiesContext;
+
+/** The timeout watchdog and retention, at instants set by a settable clock. */
+@SpringBootTest(
+    properties = {
+      "scheduler.execution.safety.timeout-scan-interval=1h",
+      "scheduler.execution.safety.retention-scan-interval=1h",
+      "scheduler.execution.safety.retention-batch=2"
+    })
+@RealServers(redis = false)
+@DirtiesContext
+class SafetyNetsTest {
+
+  private static final Instant T0 = Instant.parse("2026-11-01T08:00:00Z");
+  private static FireTraffic traffic;
+  private static TopicReader<ControlCommand> commands;
+
+  @Autowired SettableClock clock;
+  @Autowired TimeoutWatchdog watchdog;
+  @Autowired Retention retention;
+  @Autowired ExecutionIngest ingest;
+  @Autowired JdbcTemplate jdbc;
+
+  @TestConfiguration
+  static class Clocks {
+    @Bean
+    SettableClock clock() {
+      return new SettableClock(T0);
+    }
+  }
+
+  @BeforeAll
+  static void connect() {
+    String nameServer = EmbeddedRocketMq.shared().nameServerAddress();
+    traffic = FireTraffic.connect(nameServer);
+    commands = TopicReader.of(nameServer, Topics.CONTROL, ControlCommand.class);
+  }
+
+  @AfterAll
+  static void disconnect() {
+    commands.close();
+    traffic.close();
+  }
+
+  @Test
+  void a_running_execution_silent_past_its_timeout_and_grace_is_timed_out_retried_and_cancelled() {
+    clock.set(T0);
+    FireEvent fire =
+        TestMessages.fire(
+            job(),
+            "safety",
+            T0,
+            new RetryPolicy(2, RetryPolicy.Backoff.FIXED, Duration.ZERO, null));
+    ingest.fires(List.of(fire));
+    ingest.events(List.of(TestMessages.event(fire, ExecutionEventType.STARTED, 1, T0)));
+
+    // Timeout 1 min + grace 30 s: not yet at 1:29, overdue at 1:31.
+    clock.set(T0.plusSeconds(89));
+    assertThat(watchdog.scan()).isZero();
+    clock.set(T0.plusSeconds(91));
+    assertThat(watchdog.scan()).isEqualTo(1);
+
+    Map<String, Object> row = row(fire);
+    assertThat(row.get("status")).isIn("RETRYING", "WAITING");
+    assertThat(
+            jdbc.queryForObject(
+                "SELECT status FROM scheduler_job_execution_attempt"
+                    + " WHERE execution_id = ? AND attempt = 1",
+                String.class,
+                fire.executionId()))
+        .isEqualTo("TIMED_OUT");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> !traffic.firesOf(fire.executionId(), 2).isEmpty());
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                commands.messages().stream()
+                    .anyMatch(c -> c.executionId().equals(fire.executionId())));
+  }
+
+  @Test
+  void retention_deletes_old_executions_with_their_logs_in_batches_and_keeps_recent_ones() {
+    clock.set(T0);
+    List<FireEvent> old = List.of(fire(T0), fire(T0), fire(T0));
+    ingest.fires(old);
+    ingest.events(old.stream().map(f -> TestMessages.log(f, 1, T0, "line 1", "line 2")).toList());
+    clock.set(T0.plus(Duration.ofDays(20)));
+    FireEvent recent = fire(clock.instant());
+    ingest.fires(List.of(recent));
+    ingest.events(List.of(TestMessages.log(recent, 1, clock.instant(), "kept")));
+
+    clock.set(T0.plus(Duration.ofDays(31)));
+    int deleted = retention.run();
+
+    assertThat(deleted).isGreaterThanOrEqualTo(3);
+    for (FireEvent gone : old) {
+      assertThat(row(gone)).isNull();
+      assertThat(lines(gone)).isZero();
+    }
+    assertThat(row(recent)).isNotNull();
+    assertThat(lines(recent)).isEqualTo(1);
+  }
+
+  private FireEvent fire(Instant due) {
+    return TestMessages.fire(job(), "safety", due, RetryPolicy.NONE);
+  }
+
+  private static long job() {
+    return ThreadLocalRandom.current().nextLong(1, 1L << 40);
+  }
+
+  private Map<String, Object> row(FireEvent fire) {
+    List<Map<String, Object>> rows =
+        jdbc.queryForList(
+            "SELECT * FROM scheduler_job_execution WHERE execution_id = ?", fire.executionId());
+    return rows.isEmpty() ? null : rows.get(0);
+  }
+
+  private int lines(FireEvent fire) {
+    return jdbc.queryForObject(
+        "SELECT COUNT(*) FROM scheduler_job_log WHERE execution_id = ?",
+        Integer.class,
+        fire.executionId());
+  }
+}
