@@ -20,7 +20,12 @@ public enum ExecutionEventType {
    * The agent stopped before the handler finished (it was shutting down and its grace ran out); the
    * attempt did not complete and should run on another agent.
    */
-  ABANDONED(true);
+  ABANDONED(true),
+  /**
+   * Sent by execution-service, not an agent: no agent started the attempt within the dispatch
+   * timeout. Not an outcome: an agent may still take the fire later and move it on.
+   */
+  MISSED(false);
 
   private final boolean terminal;
 

@@ -40,7 +40,7 @@ class ExecutionCommands {
   @Transactional
   public int retry(String executionId) {
     Locked row = lock(executionId);
-    if (!row.status().terminal()) {
+    if (!row.status().terminal() && row.status() != ExecutionStatus.MISSED) {
       throw new ApiException(
           ProblemCode.STATE_CONFLICT,
           "execution " + executionId + " is " + row.status() + "; it can be retried once it ended");

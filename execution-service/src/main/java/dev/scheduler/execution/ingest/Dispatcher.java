@@ -1,6 +1,7 @@
 package dev.scheduler.execution.ingest;
 
 import dev.scheduler.contracts.ControlCommand;
+import dev.scheduler.contracts.ExecutionEvent;
 import dev.scheduler.contracts.FireEvent;
 import dev.scheduler.contracts.Json;
 import dev.scheduler.contracts.NodeStateChanged;
@@ -64,6 +65,20 @@ public class Dispatcher {
         Thread.currentThread().interrupt();
       }
       throw new IllegalStateException("broker did not take " + fire.executionId(), e);
+    }
+  }
+
+  /** Publishes an execution event of execution-service's own (MISSED) as agents publish theirs. */
+  public void report(ExecutionEvent event) {
+    try {
+      producer.send(
+          new Message(
+              Topics.EXECUTION, event.type().name(), event.executionId(), Json.toBytes(event)));
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new IllegalStateException("broker did not take the event of " + event.executionId(), e);
     }
   }
 

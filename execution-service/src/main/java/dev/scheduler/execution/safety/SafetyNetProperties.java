@@ -14,6 +14,9 @@ import org.springframework.validation.annotation.Validated;
  * @param retention how long executions and their logs are kept
  * @param retentionScanInterval how often one replica deletes what is older
  * @param retentionBatch executions deleted per statement, so no delete holds locks for long
+ * @param dispatchTimeout how long a WAITING execution may wait for an agent before it is reported
+ *     MISSED
+ * @param dispatchScanInterval how often one replica looks for such executions
  */
 @Validated
 @ConfigurationProperties("scheduler.execution.safety")
@@ -22,4 +25,6 @@ public record SafetyNetProperties(
     @DefaultValue("5s") Duration timeoutScanInterval,
     @DefaultValue("30d") Duration retention,
     @DefaultValue("10m") Duration retentionScanInterval,
-    @DefaultValue("500") int retentionBatch) {}
+    @DefaultValue("500") int retentionBatch,
+    @DefaultValue("5m") Duration dispatchTimeout,
+    @DefaultValue("10s") Duration dispatchScanInterval) {}

@@ -9,20 +9,23 @@ import dev.scheduler.contracts.ExecutionEventType;
 public enum ExecutionStatus {
   /** Fired; no agent reported it started. */
   WAITING(0),
+  /**
+   * No agent started it within the dispatch timeout. Not an end: the fire stays in the broker, and
+   * an agent taking it later moves the execution on.
+   */
+  MISSED(1),
   /** An agent runs it. */
-  RUNNING(1),
-  SUCCEEDED(2),
-  FAILED(2),
-  TIMED_OUT(2),
-  CANCELLED(2),
+  RUNNING(2),
+  SUCCEEDED(3),
+  FAILED(3),
+  TIMED_OUT(3),
+  CANCELLED(3),
   /** The agent refused it (unknown handler, block strategy). */
-  REJECTED(2),
+  REJECTED(3),
   /** The agent stopped before the handler finished; re-dispatched as a new attempt. */
-  ABANDONED(2),
-  /** No agent started it within the dispatch bound, after every re-dispatch. */
-  MISSED(2),
+  ABANDONED(3),
   /** Failed or timed out with attempts left: the next attempt is scheduled. */
-  RETRYING(3);
+  RETRYING(4);
 
   private final int phase;
 
@@ -30,14 +33,14 @@ public enum ExecutionStatus {
     this.phase = phase;
   }
 
-  /** Position within an attempt: WAITING, RUNNING, ended, retry scheduled. */
+  /** Position within an attempt: WAITING, MISSED, RUNNING, ended, retry scheduled. */
   public int phase() {
     return phase;
   }
 
   /** Whether the execution has ended for good (no further attempt is scheduled). */
   public boolean terminal() {
-    return phase == 2;
+    return phase == 3;
   }
 
   /** The status an agent's event reports; null for LOG, which reports none. */
@@ -51,6 +54,7 @@ public enum ExecutionStatus {
       case CANCELLED -> CANCELLED;
       case REJECTED -> REJECTED;
       case ABANDONED -> ABANDONED;
+      case MISSED -> MISSED;
     };
   }
 }

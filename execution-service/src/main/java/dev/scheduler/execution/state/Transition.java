@@ -150,6 +150,17 @@ public final class Transition {
                   null,
                   null,
                   null);
+          case MISSED ->
+              new State(
+                  ExecutionStatus.MISSED,
+                  event.attempt(),
+                  current.maxAttempts(),
+                  null,
+                  null,
+                  null,
+                  null,
+                  null,
+                  event.error());
           default ->
               new State(
                   reported,

@@ -35,6 +35,7 @@ import org.springframework.test.annotation.DirtiesContext;
     properties = {
       "scheduler.execution.safety.timeout-scan-interval=1h",
       "scheduler.execution.safety.retention-scan-interval=1h",
+      "scheduler.execution.safety.dispatch-scan-interval=1h",
       "scheduler.execution.safety.retention-batch=2"
     })
 @RealServers(redis = false)
@@ -48,6 +49,7 @@ class SafetyNetsTest {
   @Autowired SettableClock clock;
   @Autowired TimeoutWatchdog watchdog;
   @Autowired Retention retention;
+  @Autowired DispatchWatchdog dispatchWatchdog;
   @Autowired ExecutionIngest ingest;
   @Autowired JdbcTemplate jdbc;
 
@@ -131,6 +133,30 @@ class SafetyNetsTest {
     }
     assertThat(row(recent)).isNotNull();
     assertThat(lines(recent)).isEqualTo(1);
+  }
+
+  @Test
+  void an_execution_no_agent_starts_is_reported_missed_and_moves_on_if_an_agent_takes_it_later() {
+    clock.set(T0);
+    FireEvent fire = fire(T0);
+    ingest.fires(List.of(fire));
+
+    clock.set(T0.plus(Duration.ofMinutes(4)));
+    dispatchWatchdog.scan();
+    clock.set(T0.plus(Duration.ofMinutes(6)));
+    assertThat(dispatchWatchdog.scan()).isGreaterThanOrEqualTo(1);
+
+    // The MISSED event travels through the broker like an agent's, and the ingest applies it.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(row(fire)).containsEntry("status", "MISSED"));
+    assertThat(traffic.eventsOf(fire.executionId()))
+        .extracting(e -> e.type())
+        .contains(ExecutionEventType.MISSED);
+
+    ingest.events(
+        List.of(TestMessages.event(fire, ExecutionEventType.STARTED, 1, clock.instant())));
+    assertThat(row(fire)).containsEntry("status", "RUNNING");
   }
 
   private FireEvent fire(Instant due) {

@@ -169,6 +169,27 @@ class TransitionTest {
   }
 
   @Test
+  void a_missed_execution_moves_on_when_an_agent_takes_it_after_all() {
+    var missed = Transition.onEvent(waiting(1), event(ExecutionEventType.MISSED, 1, 300), NO_RETRY);
+    assertThat(missed.verdict()).isEqualTo(Verdict.APPLIED);
+    assertThat(missed.state().status()).isEqualTo(ExecutionStatus.MISSED);
+    assertThat(missed.state().status().terminal()).isFalse();
+    assertThat(missed.next()).isNull();
+
+    var started =
+        Transition.onEvent(missed.state(), event(ExecutionEventType.STARTED, 1, 301), NO_RETRY);
+    assertThat(started.state().status()).isEqualTo(ExecutionStatus.RUNNING);
+    assertThat(
+            Transition.onEvent(missed.state(), event(ExecutionEventType.MISSED, 1, 310), NO_RETRY)
+                .verdict())
+        .isEqualTo(Verdict.DUPLICATE);
+    assertThat(
+            Transition.onEvent(started.state(), event(ExecutionEventType.MISSED, 1, 310), NO_RETRY)
+                .verdict())
+        .isEqualTo(Verdict.STALE);
+  }
+
+  @Test
   void log_events_leave_the_state_alone() {
     var result = Transition.onEvent(running(1), event(ExecutionEventType.LOG, 1, 2), NO_RETRY);
 
