@@ -200,6 +200,13 @@ public final class EmbeddedRocketMq implements AutoCloseable {
     store.setHaListenPort(FreePorts.any());
     store.setFlushDiskType(FlushDiskType.ASYNC_FLUSH);
     store.setTimerWheelEnable(true);
+    // A pull returns at most 32 messages by default, which caps a consumer's batch (and so
+    // execution-service's write batch) at 32 whatever the consumer asks for. Production brokers
+    // of this platform are configured the same way (see docs/architecture.md).
+    store.setMaxTransferCountOnMessageInMemory(1024);
+    store.setMaxTransferBytesOnMessageInMemory(4 * 1024 * 1024);
+    store.setMaxTransferCountOnMessageInDisk(1024);
+    store.setMaxTransferBytesOnMessageInDisk(4 * 1024 * 1024);
 
     BrokerController controller =
         new BrokerController(config, server, new NettyClientConfig(), store);

@@ -51,6 +51,7 @@ public class ExecutionIngest {
   private final IngestProperties properties;
   private final Clock clock;
   private final Map<Verdict, Counter> verdicts = new EnumMap<>(Verdict.class);
+  private final Counter transactionsCommitted;
 
   public ExecutionIngest(
       JdbcTemplate jdbc,
@@ -63,6 +64,10 @@ public class ExecutionIngest {
     this.transactions = transactions;
     this.properties = properties;
     this.clock = clock;
+    this.transactionsCommitted =
+        Counter.builder("scheduler.execution.ingest.transactions")
+            .description("batches written, one transaction each")
+            .register(meters);
     for (Verdict verdict : Verdict.values()) {
       verdicts.put(
           verdict,
@@ -106,6 +111,7 @@ public class ExecutionIngest {
   }
 
   private List<Dispatch> apply(List<FireEvent> fires, List<ExecutionEvent> events) {
+    transactionsCommitted.increment();
     return transactions.execute(
         status -> {
           Instant now = clock.instant();

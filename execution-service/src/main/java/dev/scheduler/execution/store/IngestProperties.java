@@ -9,8 +9,10 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Settings of the ingest of fire and execution events, under {@code scheduler.execution.ingest}.
  *
- * @param batchSize messages written per transaction
- * @param threads consumer threads per topic
+ * @param batchSize messages written per transaction, at most; a batch never holds more than one
+ *     pull from the broker, so the broker's {@code maxTransferCountOnMessageInMemory} (32 by
+ *     default) must be raised to match
+ * @param threads consumer threads per topic (measured on 2 cores: 2 beat 1 and 4)
  * @param maxLogLines log lines kept per execution; later ones are dropped and the execution is
  *     marked truncated
  * @param maxLogChars characters of log kept per execution, likewise
@@ -20,8 +22,8 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("scheduler.execution.ingest")
 public record IngestProperties(
-    @DefaultValue("128") @Min(1) @Max(1024) int batchSize,
-    @DefaultValue("4") @Min(1) @Max(64) int threads,
+    @DefaultValue("512") @Min(1) @Max(1024) int batchSize,
+    @DefaultValue("2") @Min(1) @Max(64) int threads,
     @DefaultValue("5000") @Min(1) int maxLogLines,
     @DefaultValue("1000000") @Min(1) long maxLogChars,
     @DefaultValue("") String groupSuffix) {}
