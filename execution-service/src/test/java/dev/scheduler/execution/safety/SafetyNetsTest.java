@@ -36,6 +36,7 @@ import org.springframework.test.annotation.DirtiesContext;
       "scheduler.execution.safety.timeout-scan-interval=1h",
       "scheduler.execution.safety.retention-scan-interval=1h",
       "scheduler.execution.safety.dispatch-scan-interval=1h",
+      "scheduler.execution.safety.resend-scan-interval=1h",
       "scheduler.execution.safety.retention-batch=2"
     })
 @RealServers(redis = false)
@@ -50,6 +51,7 @@ class SafetyNetsTest {
   @Autowired TimeoutWatchdog watchdog;
   @Autowired Retention retention;
   @Autowired DispatchWatchdog dispatchWatchdog;
+  @Autowired RetryResend retryResend;
   @Autowired ExecutionIngest ingest;
   @Autowired JdbcTemplate jdbc;
 
@@ -157,6 +159,35 @@ class SafetyNetsTest {
     ingest.events(
         List.of(TestMessages.event(fire, ExecutionEventType.STARTED, 1, clock.instant())));
     assertThat(row(fire)).containsEntry("status", "RUNNING");
+  }
+
+  @Test
+  void a_retry_whose_send_was_lost_is_sent_again_once_it_is_overdue() {
+    clock.set(T0);
+    FireEvent fire = fire(T0);
+    ingest.fires(List.of(fire));
+    // As if the retry was decided and committed but the broker never got the next attempt.
+    jdbc.update(
+        "UPDATE scheduler_job_execution SET status = 'RETRYING', next_retry_at = ?"
+            + " WHERE execution_id = ?",
+        java.sql.Timestamp.from(T0.plusSeconds(10)),
+        fire.executionId());
+
+    clock.set(T0.plusSeconds(60));
+    assertThat(retryResend.scan()).isZero();
+    clock.set(T0.plusSeconds(71));
+    assertThat(retryResend.scan()).isGreaterThanOrEqualTo(1);
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> !traffic.firesOf(fire.executionId(), 2).isEmpty());
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(row(fire))
+                    .containsEntry("status", "WAITING")
+                    .containsEntry("attempt", 2));
   }
 
   private FireEvent fire(Instant due) {
