@@ -1,5 +1,6 @@
 package dev.scheduler.execution.api;
 
+import dev.scheduler.execution.PagedQuery;
 import dev.scheduler.support.PageResponse;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -40,31 +41,20 @@ class ExecutionQueries {
   record Filter(Long jobId, String app, String status, String nodeId, Instant from, Instant to) {}
 
   PageResponse<ExecutionView> list(Filter filter, int page, int size) {
-    StringBuilder where = new StringBuilder(" WHERE 1 = 1");
-    List<Object> params = new ArrayList<>();
-    add(where, params, " AND job_id = ?", filter.jobId());
-    add(where, params, " AND app = ?", filter.app());
-    add(where, params, " AND status = ?", filter.status());
-    add(where, params, " AND node_id = ?", filter.nodeId());
-    add(where, params, " AND scheduled_at >= ?", timestamp(filter.from()));
-    add(where, params, " AND scheduled_at < ?", timestamp(filter.to()));
-    long total =
-        jdbc.sql("SELECT COUNT(*) FROM scheduler_job_execution" + where)
-            .params(params)
-            .query(Long.class)
-            .single();
-    List<Object> pageParams = new ArrayList<>(params);
-    pageParams.add(size);
-    pageParams.add((long) page * size);
-    List<ExecutionView> items =
-        jdbc.sql(
-                "SELECT * FROM scheduler_job_execution"
-                    + where
-                    + " ORDER BY scheduled_at DESC, id DESC LIMIT ? OFFSET ?")
-            .params(pageParams)
-            .query(ExecutionQueries::view)
-            .list();
-    return PageResponse.of(items, page, size, total);
+    return new PagedQuery()
+        .and("AND job_id = ?", filter.jobId())
+        .and("AND app = ?", filter.app())
+        .and("AND status = ?", filter.status())
+        .and("AND node_id = ?", filter.nodeId())
+        .and("AND scheduled_at >= ?", timestamp(filter.from()))
+        .and("AND scheduled_at < ?", timestamp(filter.to()))
+        .page(
+            jdbc,
+            "scheduler_job_execution",
+            "scheduled_at DESC, id DESC",
+            page,
+            size,
+            ExecutionQueries::view);
   }
 
   Optional<ExecutionView> find(String executionId) {
@@ -189,13 +179,6 @@ class ExecutionQueries {
     }
     int rank = (int) Math.ceil(p * sortedMillis.size());
     return Duration.ofMillis(sortedMillis.get(Math.max(0, rank - 1)));
-  }
-
-  private static void add(StringBuilder where, List<Object> params, String clause, Object value) {
-    if (value != null) {
-      where.append(clause);
-      params.add(value);
-    }
   }
 
   private static ExecutionView view(ResultSet rs, int n) throws SQLException {

@@ -1,6 +1,7 @@
 package dev.scheduler.execution.api;
 
 import dev.scheduler.contracts.FieldViolation;
+import dev.scheduler.execution.PagedQuery;
 import dev.scheduler.execution.state.ExecutionStatus;
 import dev.scheduler.support.ApiException;
 import dev.scheduler.support.Caller;
@@ -67,7 +68,7 @@ public class ExecutionsResource {
     if (since != null && until != null && !since.isBefore(until)) {
       violations.add(new FieldViolation("to", "must be after from"));
     }
-    paging(page, size, violations);
+    PagedQuery.checkPaging(page, size, MAX_PAGE_SIZE, violations);
     throwIfAny(violations);
     return queries.list(
         new ExecutionQueries.Filter(job, app, state, nodeId, since, until), page, size);
@@ -181,15 +182,6 @@ public class ExecutionsResource {
     } catch (IllegalArgumentException | DateTimeParseException e) {
       violations.add(new FieldViolation(field, reason));
       return null;
-    }
-  }
-
-  private static void paging(int page, int size, List<FieldViolation> violations) {
-    if (page < 0) {
-      violations.add(new FieldViolation("page", "must be 0 or more"));
-    }
-    if (size < 1 || size > MAX_PAGE_SIZE) {
-      violations.add(new FieldViolation("size", "must be between 1 and " + MAX_PAGE_SIZE));
     }
   }
 

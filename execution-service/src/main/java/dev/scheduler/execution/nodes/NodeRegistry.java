@@ -4,12 +4,12 @@ import dev.scheduler.contracts.Contracts;
 import dev.scheduler.contracts.Heartbeat;
 import dev.scheduler.contracts.NodeState;
 import dev.scheduler.contracts.NodeStateChanged;
+import dev.scheduler.execution.PagedQuery;
 import dev.scheduler.support.PageResponse;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -109,33 +109,10 @@ public class NodeRegistry {
 
   /** A page of nodes, optionally of one app and in one state, by app and node id. */
   public PageResponse<NodeView> list(String app, NodeState state, int page, int size) {
-    StringBuilder where = new StringBuilder(" WHERE 1 = 1");
-    List<Object> params = new ArrayList<>();
-    if (app != null) {
-      where.append(" AND app = ?");
-      params.add(app);
-    }
-    if (state != null) {
-      where.append(" AND state = ?");
-      params.add(state.name());
-    }
-    long total =
-        jdbc.sql("SELECT COUNT(*) FROM scheduler_node_registry" + where)
-            .params(params)
-            .query(Long.class)
-            .single();
-    List<Object> pageParams = new ArrayList<>(params);
-    pageParams.add(size);
-    pageParams.add((long) page * size);
-    List<NodeView> items =
-        jdbc.sql(
-                "SELECT * FROM scheduler_node_registry"
-                    + where
-                    + " ORDER BY app, node_id LIMIT ? OFFSET ?")
-            .params(pageParams)
-            .query(NodeRegistry::view)
-            .list();
-    return PageResponse.of(items, page, size, total);
+    return new PagedQuery()
+        .and("AND app = ?", app)
+        .and("AND state = ?", state == null ? null : state.name())
+        .page(jdbc, "scheduler_node_registry", "app, node_id", page, size, NodeRegistry::view);
   }
 
   private static NodeStateChanged changed(

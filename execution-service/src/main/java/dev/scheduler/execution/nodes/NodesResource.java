@@ -5,6 +5,7 @@ import dev.scheduler.contracts.FieldViolation;
 import dev.scheduler.contracts.Heartbeat;
 import dev.scheduler.contracts.NodeState;
 import dev.scheduler.contracts.ProblemCode;
+import dev.scheduler.execution.PagedQuery;
 import dev.scheduler.support.ApiException;
 import dev.scheduler.support.PageResponse;
 import java.nio.charset.StandardCharsets;
@@ -77,12 +78,7 @@ public class NodesResource {
       @RequestParam(defaultValue = "0") int page,
       @RequestParam(defaultValue = "50") int size) {
     List<FieldViolation> violations = new ArrayList<>();
-    if (page < 0) {
-      violations.add(new FieldViolation("page", "must be 0 or more"));
-    }
-    if (size < 1 || size > 200) {
-      violations.add(new FieldViolation("size", "must be between 1 and 200"));
-    }
+    PagedQuery.checkPaging(page, size, 200, violations);
     if (!violations.isEmpty()) {
       throw ApiException.invalid(violations);
     }

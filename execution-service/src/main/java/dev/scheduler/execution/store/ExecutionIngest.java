@@ -314,15 +314,7 @@ public class ExecutionIngest {
               fire.nextAttempt(nextAttempt, clock.instant().plus(result.nextDelay())),
               result.nextDelay(),
               result.next()));
-      return new ExecutionRow(
-          row.executionId(),
-          row.state(),
-          row.fireEvent(),
-          result.next().name(),
-          row.logLines(),
-          row.logBytes(),
-          row.logTruncated(),
-          row.duplicateEvents());
+      return row.withTriggerType(result.next().name());
     }
 
     private void log(ExecutionRow row, ExecutionEvent event) {

@@ -69,6 +69,18 @@ public record ExecutionRow(
         duplicateEvents);
   }
 
+  ExecutionRow withTriggerType(String newTriggerType) {
+    return new ExecutionRow(
+        executionId,
+        state,
+        fireEvent,
+        newTriggerType,
+        logLines,
+        logBytes,
+        logTruncated,
+        duplicateEvents);
+  }
+
   ExecutionRow withLog(long lines, long bytes, boolean truncated) {
     return new ExecutionRow(
         executionId, state, fireEvent, triggerType, lines, bytes, truncated, duplicateEvents);

@@ -136,7 +136,7 @@ public class Heartbeats implements AutoCloseable {
 
   private void failed(String why) {
     failed.incrementAndGet();
-    long now = System.currentTimeMillis();
+    long now = clock.millis();
     if (now - lastWarning > Duration.ofMinutes(1).toMillis()) {
       lastWarning = now;
       log.warn(
