@@ -52,6 +52,17 @@ class ExecutionCommands {
     }
     Instant now = clock.instant();
     int next = row.attempt() + 1;
+    // The attempt that ended goes into the history as it ended, before the row moves on.
+    jdbc.sql(
+            "INSERT INTO scheduler_job_execution_attempt (execution_id, attempt, trigger_type,"
+                + " status, node_id, fired_at, started_at, finished_at, error)"
+                + " SELECT execution_id, attempt, trigger_type, status, node_id, fired_at,"
+                + " started_at, finished_at, error FROM scheduler_job_execution e"
+                + " WHERE execution_id = ? AND NOT EXISTS (SELECT 1 FROM"
+                + " scheduler_job_execution_attempt a WHERE a.execution_id = e.execution_id"
+                + " AND a.attempt = e.attempt)")
+        .param(executionId)
+        .update();
     jdbc.sql(
             "UPDATE scheduler_job_execution SET status = 'RETRYING', trigger_type = 'MANUAL',"
                 + " next_retry_at = ?, version = version + 1, updated_at = ?"
@@ -78,11 +89,6 @@ class ExecutionCommands {
                 "UPDATE scheduler_job_execution SET status = 'CANCELLED', finished_at = ?,"
                     + " error = ?, version = version + 1, updated_at = ? WHERE execution_id = ?")
             .params(Timestamp.from(now), why, Timestamp.from(now), executionId)
-            .update();
-        jdbc.sql(
-                "UPDATE scheduler_job_execution_attempt SET status = 'CANCELLED', finished_at = ?,"
-                    + " error = ? WHERE execution_id = ? AND attempt = ?")
-            .params(Timestamp.from(now), why, executionId, row.attempt())
             .update();
       }
       case RUNNING -> {

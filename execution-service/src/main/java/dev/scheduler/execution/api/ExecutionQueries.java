@@ -17,7 +17,7 @@ import org.springframework.stereotype.Component;
 
 /** Reads of the execution tables for the API. */
 @Component
-class ExecutionQueries {
+public class ExecutionQueries {
 
   /** Durations considered by a summary: the most recent ones, a bound on the work it does. */
   static final int SUMMARY_SAMPLE = 50_000;
@@ -57,30 +57,51 @@ class ExecutionQueries {
             ExecutionQueries::view);
   }
 
-  Optional<ExecutionView> find(String executionId) {
+  /**
+   * One execution with its attempts: those another attempt replaced, kept as they ended, then the
+   * current one as the row holds it (unless it is kept already: a failed attempt whose retry is
+   * pending).
+   */
+  public Optional<ExecutionView> find(String executionId) {
     return jdbc.sql("SELECT * FROM scheduler_job_execution WHERE execution_id = ?")
         .param(executionId)
         .query(ExecutionQueries::view)
         .optional()
-        .map(
-            view ->
-                view.withAttempts(
-                    jdbc.sql(
-                            "SELECT * FROM scheduler_job_execution_attempt"
-                                + " WHERE execution_id = ? ORDER BY attempt")
-                        .param(executionId)
-                        .query(
-                            (rs, n) ->
-                                new ExecutionView.AttemptView(
-                                    rs.getInt("attempt"),
-                                    rs.getString("trigger_type"),
-                                    rs.getString("status"),
-                                    rs.getString("node_id"),
-                                    instant(rs.getTimestamp("fired_at")),
-                                    instant(rs.getTimestamp("started_at")),
-                                    instant(rs.getTimestamp("finished_at")),
-                                    rs.getString("error")))
-                        .list()));
+        .map(view -> view.withAttempts(attempts(view)));
+  }
+
+  private List<ExecutionView.AttemptView> attempts(ExecutionView view) {
+    List<ExecutionView.AttemptView> attempts =
+        new ArrayList<>(
+            jdbc.sql(
+                    "SELECT * FROM scheduler_job_execution_attempt"
+                        + " WHERE execution_id = ? ORDER BY attempt")
+                .param(view.executionId())
+                .query(
+                    (rs, n) ->
+                        new ExecutionView.AttemptView(
+                            rs.getInt("attempt"),
+                            rs.getString("trigger_type"),
+                            rs.getString("status"),
+                            rs.getString("node_id"),
+                            instant(rs.getTimestamp("fired_at")),
+                            instant(rs.getTimestamp("started_at")),
+                            instant(rs.getTimestamp("finished_at")),
+                            rs.getString("error")))
+                .list());
+    if (attempts.stream().noneMatch(a -> a.attempt() == view.attempt())) {
+      attempts.add(
+          new ExecutionView.AttemptView(
+              view.attempt(),
+              view.triggerType(),
+              view.status(),
+              view.nodeId(),
+              view.firedAt(),
+              view.startedAt(),
+              view.finishedAt(),
+              view.error()));
+    }
+    return attempts;
   }
 
   /**

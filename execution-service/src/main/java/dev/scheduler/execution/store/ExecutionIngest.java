@@ -4,7 +4,9 @@ import dev.scheduler.contracts.ExecutionEvent;
 import dev.scheduler.contracts.ExecutionEventType;
 import dev.scheduler.contracts.FireEvent;
 import dev.scheduler.contracts.Ids;
+import dev.scheduler.contracts.Json;
 import dev.scheduler.contracts.LogLine;
+import dev.scheduler.contracts.RetryPolicy;
 import dev.scheduler.execution.state.ExecutionStatus;
 import dev.scheduler.execution.state.Transition;
 import dev.scheduler.execution.state.Transition.Verdict;
@@ -17,13 +19,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -31,10 +36,18 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Writes what the broker brings into the execution tables, a batch of messages per transaction:
- * makes sure every execution named in the batch has a row (one upsert statement), locks the rows in
- * id order, runs the state machine over the batch in memory, and writes the changed rows, attempts
- * and log lines with one batched statement each. Redelivered and out-of-order messages land on the
- * same rows and change nothing they should not; they are counted.
+ * locks the stored rows the batch names (one statement, in id order), runs the state machine over
+ * the batch in memory, then inserts the new rows and updates the changed ones with one batched
+ * statement each. Redelivered and out-of-order messages land on the same rows and change nothing
+ * they should not; they are counted.
+ *
+ * <p>Each row holds its current attempt; an attempt that another one replaces is copied into {@code
+ * scheduler_job_execution_attempt} at that moment, so the common execution (one attempt) costs one
+ * insert and one update per batch that touches it, not a row per attempt and status.
+ *
+ * <p>Two batches naming the same new execution (its fire and its first report, or two replicas) may
+ * both find no row and both insert it: the later one fails on the unique key, rolls back and runs
+ * again, now finding the row. So do the losers of a deadlock.
  */
 @Component
 public class ExecutionIngest {
@@ -42,8 +55,11 @@ public class ExecutionIngest {
   /** Columns read into an {@link ExecutionRow}. */
   private static final String ROW_COLUMNS =
       "execution_id, status, attempt, max_attempts, node_id, started_at, finished_at,"
-          + " next_retry_at, result, error, fire_event, trigger_type, log_lines, log_bytes,"
-          + " log_truncated, duplicate_events";
+          + " next_retry_at, result, error, fired_at, trigger_type, log_lines, log_bytes,"
+          + " log_truncated, duplicate_events, fire_event IS NOT NULL AS fire_arrived";
+
+  /** Runs of a batch that lost a race (a row inserted meanwhile, a deadlock) before giving up. */
+  private static final int RUNS = 4;
 
   private final JdbcTemplate jdbc;
   private final NamedParameterJdbcTemplate named;
@@ -52,6 +68,7 @@ public class ExecutionIngest {
   private final Clock clock;
   private final Map<Verdict, Counter> verdicts = new EnumMap<>(Verdict.class);
   private final Counter transactionsCommitted;
+  private final Counter racesLost;
 
   public ExecutionIngest(
       JdbcTemplate jdbc,
@@ -67,6 +84,10 @@ public class ExecutionIngest {
     this.transactionsCommitted =
         Counter.builder("scheduler.execution.ingest.transactions")
             .description("batches written, one transaction each")
+            .register(meters);
+    this.racesLost =
+        Counter.builder("scheduler.execution.ingest.rerun")
+            .description("batches run again after losing a race for a row or a lock")
             .register(meters);
     for (Verdict verdict : Verdict.values()) {
       verdicts.put(
@@ -111,22 +132,44 @@ public class ExecutionIngest {
   }
 
   private List<Dispatch> apply(List<FireEvent> fires, List<ExecutionEvent> events) {
-    transactionsCommitted.increment();
-    return transactions.execute(
-        status -> {
-          Instant now = clock.instant();
-          // Sorted: two batches inserting the same new rows lock them in the same order.
-          Map<String, Skeleton> skeletons = new java.util.TreeMap<>();
-          fires.forEach(f -> skeletons.putIfAbsent(f.executionId(), Skeleton.of(f)));
-          events.forEach(e -> skeletons.putIfAbsent(e.executionId(), Skeleton.of(e)));
-          ensureRows(skeletons.values(), now);
-          Map<String, ExecutionRow> rows = lock(skeletons.keySet());
-          Batch batch = new Batch(rows);
-          fires.forEach(f -> batch.fire(f, now));
-          events.forEach(e -> batch.event(e));
-          write(batch, now);
-          return batch.dispatches;
-        });
+    for (int run = 1; ; run++) {
+      try {
+        List<Dispatch> dispatches = transactions.execute(status -> applyOnce(fires, events));
+        transactionsCommitted.increment();
+        return dispatches;
+      } catch (DuplicateKeyException | PessimisticLockingFailureException e) {
+        if (run == RUNS) {
+          throw e;
+        }
+        racesLost.increment();
+      }
+    }
+  }
+
+  private List<Dispatch> applyOnce(List<FireEvent> fires, List<ExecutionEvent> events) {
+    Instant now = clock.instant();
+    Set<String> ids = new TreeSet<>();
+    fires.forEach(f -> ids.add(f.executionId()));
+    events.forEach(e -> ids.add(e.executionId()));
+    Set<String> fireNeeded = new TreeSet<>();
+    events.stream()
+        .filter(e -> mayRunAgain(e.type()))
+        .forEach(e -> fireNeeded.add(e.executionId()));
+    Batch batch = new Batch(lock(ids, fireNeeded));
+    fires.forEach(f -> batch.fire(f, now));
+    events.forEach(batch::event);
+    write(batch, now);
+    return batch.dispatches;
+  }
+
+  /**
+   * Whether an outcome of this type may ask for another attempt, which needs the job's retry policy
+   * and the fire event to re-send.
+   */
+  private static boolean mayRunAgain(ExecutionEventType type) {
+    return type == ExecutionEventType.FAILED
+        || type == ExecutionEventType.TIMED_OUT
+        || type == ExecutionEventType.ABANDONED;
   }
 
   /** What is known of an execution before its row exists. */
@@ -154,38 +197,18 @@ public class ExecutionIngest {
     }
   }
 
-  /** One statement creates the rows that do not exist yet and leaves the others alone. */
-  private void ensureRows(Collection<Skeleton> skeletons, Instant now) {
-    Timestamp at = Timestamp.from(now);
-    jdbc.batchUpdate(
-        "INSERT INTO scheduler_job_execution (execution_id, fire_id, job_id, app, shard_index,"
-            + " shard_total, status, attempt, max_attempts, trigger_type, scheduled_at,"
-            + " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'WAITING', 1, 1, 'SCHEDULE', ?,"
-            + " ?, ?) ON DUPLICATE KEY UPDATE execution_id = execution_id",
-        new ArrayList<>(skeletons),
-        500,
-        (ps, s) -> {
-          ps.setString(1, s.executionId());
-          ps.setString(2, Ids.fireId(s.jobId(), s.scheduled()));
-          ps.setLong(3, s.jobId());
-          ps.setString(4, s.app() == null ? "" : s.app());
-          ps.setInt(5, s.shard());
-          ps.setInt(6, s.shards());
-          ps.setTimestamp(7, Timestamp.from(s.scheduled()));
-          ps.setTimestamp(8, at);
-          ps.setTimestamp(9, at);
-        });
-  }
-
-  /** Locks the rows in id order, so two batches never wait on each other in a cycle. */
-  private Map<String, ExecutionRow> lock(Collection<String> executionIds) {
+  /**
+   * Locks the stored rows in id order, so two batches never wait on each other in a cycle, and
+   * reads the fire events of those in {@code fireNeeded}.
+   */
+  private Map<String, ExecutionRow> lock(Set<String> executionIds, Set<String> fireNeeded) {
     Map<String, ExecutionRow> rows = new HashMap<>();
     named.query(
         "SELECT "
             + ROW_COLUMNS
             + " FROM scheduler_job_execution WHERE execution_id IN (:ids)"
             + " ORDER BY execution_id FOR UPDATE",
-        Map.of("ids", new TreeSet<>(executionIds)),
+        Map.of("ids", executionIds),
         rs -> {
           ExecutionRow row =
               new ExecutionRow(
@@ -200,7 +223,10 @@ public class ExecutionIngest {
                       instant(rs.getTimestamp("next_retry_at")),
                       rs.getString("result"),
                       rs.getString("error")),
-                  rs.getString("fire_event"),
+                  null,
+                  rs.getBoolean("fire_arrived"),
+                  false,
+                  instant(rs.getTimestamp("fired_at")),
                   rs.getString("trigger_type"),
                   rs.getLong("log_lines"),
                   rs.getLong("log_bytes"),
@@ -208,14 +234,33 @@ public class ExecutionIngest {
                   rs.getInt("duplicate_events"));
           rows.put(row.executionId(), row);
         });
+    List<String> withFire =
+        fireNeeded.stream()
+            .filter(id -> rows.containsKey(id) && rows.get(id).fireArrived())
+            .toList();
+    if (!withFire.isEmpty()) {
+      named.query(
+          "SELECT execution_id, fire_event FROM scheduler_job_execution"
+              + " WHERE execution_id IN (:ids)",
+          Map.of("ids", withFire),
+          rs -> {
+            String id = rs.getString("execution_id");
+            FireEvent stored = Json.fromJson(rs.getString("fire_event"), FireEvent.class);
+            rows.put(id, rows.get(id).withStoredFire(stored));
+          });
+    }
     return rows;
   }
 
   /** The batch worked out in memory. */
   private final class Batch {
     private final Map<String, ExecutionRow> rows;
+
+    /** Executions with no stored row: inserted, in id order. */
+    private final Map<String, Skeleton> fresh = new TreeMap<>();
+
     private final Map<String, ExecutionRow> changed = new LinkedHashMap<>();
-    private final Map<String, AttemptRow> attempts = new LinkedHashMap<>();
+    private final Map<String, AttemptRow> replaced = new LinkedHashMap<>();
     private final List<LogRow> lines = new ArrayList<>();
     private final List<Dispatch> dispatches = new ArrayList<>();
 
@@ -230,17 +275,21 @@ public class ExecutionIngest {
 
     void fire(FireEvent fire, Instant now) {
       ExecutionRow row = rows.get(fire.executionId());
-      boolean firstArrival = row.fireEvent() == null;
-      Transition.Result result = Transition.onFire(row.state(), fire);
-      if (result.verdict() == Verdict.APPLIED) {
-        String trigger = fire.attempt() == 1 ? "SCHEDULE" : row.triggerType();
-        ExecutionRow moved = row.withState(result.state()).withFire(fire, trigger);
-        put(moved);
-        attempt(moved, fire.attempt(), ExecutionStatus.WAITING, fire.firedTime());
+      if (row == null) {
+        fresh.put(fire.executionId(), Skeleton.of(fire));
+        put(ExecutionRow.fired(fire));
         count(Verdict.APPLIED);
         return;
       }
-      if (!firstArrival) {
+      Transition.Result result = Transition.onFire(row.state(), fire);
+      if (result.verdict() == Verdict.APPLIED) {
+        String trigger = fire.attempt() == 1 ? "SCHEDULE" : row.triggerType();
+        replace(row, fire.attempt(), row.status());
+        put(row.withState(result.state()).withFire(fire, trigger));
+        count(Verdict.APPLIED);
+        return;
+      }
+      if (row.fireArrived()) {
         if (result.verdict() == Verdict.DUPLICATE) {
           put(row.duplicate());
         }
@@ -259,17 +308,19 @@ public class ExecutionIngest {
                 filled.state(),
                 filled.state().finishedAt() == null ? now : filled.state().finishedAt(),
                 fire.retryPolicy());
-        filled = next(filled.withState(retry.state()), retry);
+        filled = next(filled, retry, filled.status());
       }
       put(filled);
-      if (filled.status() == ExecutionStatus.WAITING) {
-        attempt(filled, fire.attempt(), ExecutionStatus.WAITING, fire.firedTime());
-      }
       count(Verdict.APPLIED);
     }
 
     void event(ExecutionEvent event) {
       ExecutionRow row = rows.get(event.executionId());
+      if (row == null) {
+        fresh.put(event.executionId(), Skeleton.of(event));
+        row = ExecutionRow.unfired(event.executionId());
+        put(row);
+      }
       if (event.type() == ExecutionEventType.LOG) {
         log(row, event);
         return;
@@ -278,26 +329,32 @@ public class ExecutionIngest {
         count(Verdict.STALE); // a type this version does not know
         return;
       }
-      Transition.Result result = Transition.onEvent(row.state(), event, row.retryPolicy());
+      // Only an outcome that may run again consults the policy; the batch read its fire event.
+      RetryPolicy policy = mayRunAgain(event.type()) ? row.retryPolicy() : RetryPolicy.NONE;
+      Transition.Result result = Transition.onEvent(row.state(), event, policy);
       count(result.verdict());
       switch (result.verdict()) {
         case DUPLICATE -> put(row.duplicate());
         case STALE -> {
           if (!result.state().equals(row.state())) {
             put(row.withState(result.state()));
-            attempt(rows.get(row.executionId()), event.attempt(), null, null);
           }
         }
         case APPLIED -> {
-          ExecutionRow moved = next(row.withState(result.state()), result);
-          put(moved);
-          attempt(moved, event.attempt(), ExecutionStatus.of(event.type()), null);
+          replace(row, event.attempt(), row.status());
+          put(next(row, result, ExecutionStatus.of(event.type())));
         }
       }
     }
 
-    /** Notes the next attempt a result asks for, and marks the row with why it will run. */
-    private ExecutionRow next(ExecutionRow row, Transition.Result result) {
+    /**
+     * The row moved to the result's state; notes the next attempt the result asks for, keeps the
+     * attempt that ended (as {@code ended}: FAILED, TIMED_OUT, ABANDONED) in the history, and marks
+     * the row with why the next one will run.
+     */
+    private ExecutionRow next(
+        ExecutionRow before, Transition.Result result, ExecutionStatus ended) {
+      ExecutionRow row = before.withState(result.state());
       if (result.next() == null) {
         return row;
       }
@@ -308,6 +365,7 @@ public class ExecutionIngest {
       if (result.next() == Transition.Next.FAILOVER && fire.targetNode() != null) {
         return row; // a broadcast's share belongs to its node: gone with it
       }
+      replaced.putIfAbsent(key(row), AttemptRow.of(row, ended));
       int nextAttempt = row.state().attempt() + 1;
       dispatches.add(
           new Dispatch(
@@ -315,6 +373,13 @@ public class ExecutionIngest {
               result.nextDelay(),
               result.next()));
       return row.withTriggerType(result.next().name());
+    }
+
+    /** Keeps the row's current attempt in the history when an attempt after it arrives. */
+    private void replace(ExecutionRow row, int incomingAttempt, ExecutionStatus status) {
+      if (incomingAttempt > row.state().attempt()) {
+        replaced.putIfAbsent(key(row), AttemptRow.of(row, status));
+      }
     }
 
     private void log(ExecutionRow row, ExecutionEvent event) {
@@ -335,34 +400,13 @@ public class ExecutionIngest {
       count(Verdict.APPLIED);
     }
 
-    /**
-     * Notes what the batch learnt about one attempt; {@code status} null keeps the stored status (a
-     * late event only fills in times).
-     */
-    private void attempt(ExecutionRow row, int attempt, ExecutionStatus status, Instant firedAt) {
-      String key = row.executionId() + "#" + attempt;
-      AttemptRow earlier = attempts.get(key);
-      Transition.State state = row.state();
-      boolean current = state.attempt() == attempt;
-      ExecutionStatus known = status != null ? status : earlier != null ? earlier.status() : null;
-      boolean ended = known != null && known.terminal();
-      attempts.put(
-          key,
-          new AttemptRow(
-              row.executionId(),
-              attempt,
-              row.triggerType(),
-              known,
-              current ? state.nodeId() : null,
-              firedAt != null ? firedAt : earlier != null ? earlier.firedAt() : null,
-              current ? state.startedAt() : null,
-              current && ended ? state.finishedAt() : null,
-              current && ended ? state.error() : null));
-    }
-
     private void count(Verdict verdict) {
       verdicts.get(verdict).increment();
     }
+  }
+
+  private static String key(ExecutionRow row) {
+    return row.executionId() + "#" + row.state().attempt();
   }
 
   private static Transition.State withMaxAttempts(Transition.State state, int maxAttempts) {
@@ -378,6 +422,7 @@ public class ExecutionIngest {
         state.error());
   }
 
+  /** An attempt another one replaced, as it ended. */
   private record AttemptRow(
       String executionId,
       int attempt,
@@ -387,109 +432,143 @@ public class ExecutionIngest {
       Instant firedAt,
       Instant startedAt,
       Instant finishedAt,
-      String error) {}
+      String error) {
+    static AttemptRow of(ExecutionRow row, ExecutionStatus status) {
+      Transition.State state = row.state();
+      return new AttemptRow(
+          row.executionId(),
+          state.attempt(),
+          row.triggerType(),
+          status,
+          state.nodeId(),
+          row.firedAt(),
+          state.startedAt(),
+          state.finishedAt(),
+          state.error());
+    }
+  }
 
   private record LogRow(String executionId, int attempt, LogLine line) {}
 
   private void write(Batch batch, Instant now) {
     Timestamp at = Timestamp.from(now);
-    jdbc.batchUpdate(
-        "UPDATE scheduler_job_execution SET status = ?, attempt = ?, max_attempts = ?,"
-            + " node_id = ?, started_at = ?, finished_at = ?, next_retry_at = ?, result = ?,"
-            + " error = ?, trigger_type = ?, log_lines = ?, log_bytes = ?, log_truncated = ?,"
-            + " duplicate_events = ?, fire_event = ?, job_type = COALESCE(?, job_type),"
-            + " handler = COALESCE(?, handler), shard_total = COALESCE(?, shard_total),"
-            + " shard_parameter = COALESCE(?, shard_parameter), fired_at = COALESCE(?, fired_at),"
-            + " timeout_ms = COALESCE(?, timeout_ms), trace_id = COALESCE(?, trace_id),"
-            + " version = version + 1, updated_at = ? WHERE execution_id = ?",
-        new ArrayList<>(batch.changed.values()),
-        500,
-        (ps, row) -> {
-          Transition.State s = row.state();
-          FireEvent fire = row.fire();
-          ps.setString(1, s.status().name());
-          ps.setInt(2, s.attempt());
-          ps.setInt(3, s.maxAttempts());
-          ps.setString(4, s.nodeId());
-          ps.setTimestamp(5, timestamp(s.startedAt()));
-          ps.setTimestamp(6, timestamp(s.finishedAt()));
-          ps.setTimestamp(7, timestamp(s.nextRetryAt()));
-          ps.setString(8, s.result());
-          ps.setString(9, s.error());
-          ps.setString(10, row.triggerType());
-          ps.setLong(11, row.logLines());
-          ps.setLong(12, row.logBytes());
-          ps.setBoolean(13, row.logTruncated());
-          ps.setInt(14, row.duplicateEvents());
-          ps.setString(15, row.fireEvent());
-          ps.setString(16, fire == null || fire.jobType() == null ? null : fire.jobType().name());
-          ps.setString(17, fire == null ? null : fire.handler());
-          setInt(ps, 18, fire == null ? null : fire.shardTotal());
-          ps.setString(19, fire == null ? null : fire.shardParameter());
-          ps.setTimestamp(20, fire == null ? null : timestamp(fire.firedTime()));
-          setLong(
-              ps, 21, fire == null || fire.timeout() == null ? null : fire.timeout().toMillis());
-          ps.setString(22, fire == null ? null : fire.traceId());
-          ps.setTimestamp(23, at);
-          ps.setString(24, row.executionId());
-        });
-    // Two plain statements, not one upsert with VALUES(): MariaDB's driver cannot batch that form.
-    List<AttemptRow> known =
-        batch.attempts.values().stream().filter(a -> a.status() != null).toList();
-    jdbc.batchUpdate(
-        "INSERT INTO scheduler_job_execution_attempt (execution_id, attempt, trigger_type, status)"
-            + " VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE execution_id = execution_id",
-        known,
-        500,
-        (ps, a) -> {
-          ps.setString(1, a.executionId());
-          ps.setInt(2, a.attempt());
-          ps.setString(3, a.triggerType() == null ? "SCHEDULE" : a.triggerType());
-          ps.setString(4, a.status().name());
-        });
-    jdbc.batchUpdate(
-        "UPDATE scheduler_job_execution_attempt SET trigger_type = ?, status = ?,"
-            + " node_id = COALESCE(?, node_id), fired_at = COALESCE(?, fired_at),"
-            + " started_at = COALESCE(?, started_at), finished_at = COALESCE(?, finished_at),"
-            + " error = COALESCE(?, error) WHERE execution_id = ? AND attempt = ?",
-        known,
-        500,
-        (ps, a) -> {
-          ps.setString(1, a.triggerType() == null ? "SCHEDULE" : a.triggerType());
-          ps.setString(2, a.status().name());
-          ps.setString(3, a.nodeId());
-          ps.setTimestamp(4, timestamp(a.firedAt()));
-          ps.setTimestamp(5, timestamp(a.startedAt()));
-          ps.setTimestamp(6, timestamp(a.finishedAt()));
-          ps.setString(7, a.error());
-          ps.setString(8, a.executionId());
-          ps.setInt(9, a.attempt());
-        });
-    // A late event of an attempt whose status is stored already only fills in where and when.
-    jdbc.batchUpdate(
-        "UPDATE scheduler_job_execution_attempt SET node_id = COALESCE(node_id, ?),"
-            + " started_at = COALESCE(started_at, ?) WHERE execution_id = ? AND attempt = ?",
-        batch.attempts.values().stream().filter(a -> a.status() == null).toList(),
-        500,
-        (ps, a) -> {
-          ps.setString(1, a.nodeId());
-          ps.setTimestamp(2, timestamp(a.startedAt()));
-          ps.setString(3, a.executionId());
-          ps.setInt(4, a.attempt());
-        });
-    jdbc.batchUpdate(
-        "INSERT INTO scheduler_job_log (execution_id, attempt, seq, logged_at, level, message)"
-            + " VALUES (?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE seq = seq",
-        batch.lines,
-        500,
-        (ps, l) -> {
-          ps.setString(1, l.executionId());
-          ps.setInt(2, l.attempt());
-          ps.setLong(3, l.line().seq());
-          ps.setTimestamp(4, Timestamp.from(l.line().time()));
-          ps.setString(5, l.line().level());
-          ps.setString(6, l.line().message());
-        });
+    List<ExecutionRow> inserted = batch.fresh.keySet().stream().map(batch.rows::get).toList();
+    if (!inserted.isEmpty()) {
+      jdbc.batchUpdate(
+          "INSERT INTO scheduler_job_execution (execution_id, fire_id, job_id, app, shard_index,"
+              + " scheduled_at, created_at, status, attempt, max_attempts, node_id, started_at,"
+              + " finished_at, next_retry_at, result, error, trigger_type, log_lines, log_bytes,"
+              + " log_truncated, duplicate_events, fire_event, job_type, handler, shard_total,"
+              + " shard_parameter, fired_at, timeout_ms, trace_id, updated_at) VALUES (?, ?, ?, ?,"
+              + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          inserted,
+          500,
+          (ps, row) -> {
+            Skeleton s = batch.fresh.get(row.executionId());
+            ps.setString(1, s.executionId());
+            ps.setString(2, Ids.fireId(s.jobId(), s.scheduled()));
+            ps.setLong(3, s.jobId());
+            ps.setString(4, s.app() == null ? "" : s.app());
+            ps.setInt(5, s.shard());
+            ps.setTimestamp(6, Timestamp.from(s.scheduled()));
+            ps.setTimestamp(7, at);
+            setRow(ps, 8, row, at);
+            if (row.fire() == null) {
+              ps.setInt(25, s.shards()); // shard_total: 1 until the fire says otherwise
+            }
+          });
+    }
+    List<ExecutionRow> updated =
+        batch.changed.values().stream()
+            .filter(row -> !batch.fresh.containsKey(row.executionId()))
+            .toList();
+    if (!updated.isEmpty()) {
+      jdbc.batchUpdate(
+          "UPDATE scheduler_job_execution SET status = ?, attempt = ?, max_attempts = ?,"
+              + " node_id = ?, started_at = ?, finished_at = ?, next_retry_at = ?, result = ?,"
+              + " error = ?, trigger_type = ?, log_lines = ?, log_bytes = ?, log_truncated = ?,"
+              + " duplicate_events = ?, fire_event = COALESCE(?, fire_event),"
+              + " job_type = COALESCE(?, job_type), handler = COALESCE(?, handler),"
+              + " shard_total = COALESCE(?, shard_total),"
+              + " shard_parameter = COALESCE(?, shard_parameter), fired_at = COALESCE(?, fired_at),"
+              + " timeout_ms = COALESCE(?, timeout_ms), trace_id = COALESCE(?, trace_id),"
+              + " updated_at = ?, version = version + 1 WHERE execution_id = ?",
+          updated,
+          500,
+          (ps, row) -> {
+            setRow(ps, 1, row, at);
+            ps.setString(24, row.executionId());
+          });
+    }
+    if (!batch.replaced.isEmpty()) {
+      jdbc.batchUpdate(
+          "INSERT INTO scheduler_job_execution_attempt (execution_id, attempt, trigger_type,"
+              + " status, node_id, fired_at, started_at, finished_at, error) VALUES (?, ?, ?, ?,"
+              + " ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE execution_id = execution_id",
+          new ArrayList<>(batch.replaced.values()),
+          500,
+          (ps, a) -> {
+            ps.setString(1, a.executionId());
+            ps.setInt(2, a.attempt());
+            ps.setString(3, a.triggerType());
+            ps.setString(4, a.status().name());
+            ps.setString(5, a.nodeId());
+            ps.setTimestamp(6, timestamp(a.firedAt()));
+            ps.setTimestamp(7, timestamp(a.startedAt()));
+            ps.setTimestamp(8, timestamp(a.finishedAt()));
+            ps.setString(9, a.error());
+          });
+    }
+    if (!batch.lines.isEmpty()) {
+      jdbc.batchUpdate(
+          "INSERT INTO scheduler_job_log (execution_id, attempt, seq, logged_at, level, message)"
+              + " VALUES (?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE seq = seq",
+          batch.lines,
+          500,
+          (ps, l) -> {
+            ps.setString(1, l.executionId());
+            ps.setInt(2, l.attempt());
+            ps.setLong(3, l.line().seq());
+            ps.setTimestamp(4, Timestamp.from(l.line().time()));
+            ps.setString(5, l.line().level());
+            ps.setString(6, l.line().message());
+          });
+    }
+  }
+
+  /**
+   * Sets the 23 columns an insert and an update share, from {@code first} on: the state, the
+   * counters, then what the fire brought (null when this batch did not bring it, which an update
+   * keeps as stored) and {@code updated_at}.
+   */
+  private static void setRow(PreparedStatement ps, int first, ExecutionRow row, Timestamp at)
+      throws SQLException {
+    Transition.State s = row.state();
+    FireEvent fire = row.fireChanged() ? row.fire() : null;
+    int i = first;
+    ps.setString(i++, s.status().name());
+    ps.setInt(i++, s.attempt());
+    ps.setInt(i++, s.maxAttempts());
+    ps.setString(i++, s.nodeId());
+    ps.setTimestamp(i++, timestamp(s.startedAt()));
+    ps.setTimestamp(i++, timestamp(s.finishedAt()));
+    ps.setTimestamp(i++, timestamp(s.nextRetryAt()));
+    ps.setString(i++, s.result());
+    ps.setString(i++, s.error());
+    ps.setString(i++, row.triggerType());
+    ps.setLong(i++, row.logLines());
+    ps.setLong(i++, row.logBytes());
+    ps.setBoolean(i++, row.logTruncated());
+    ps.setInt(i++, row.duplicateEvents());
+    ps.setString(i++, fire == null ? null : Json.toJson(fire));
+    ps.setString(i++, fire == null || fire.jobType() == null ? null : fire.jobType().name());
+    ps.setString(i++, fire == null ? null : fire.handler());
+    setInt(ps, i++, fire == null ? null : fire.shardTotal());
+    ps.setString(i++, fire == null ? null : fire.shardParameter());
+    ps.setTimestamp(i++, fire == null ? null : timestamp(fire.firedTime()));
+    setLong(ps, i++, fire == null || fire.timeout() == null ? null : fire.timeout().toMillis());
+    ps.setString(i++, fire == null ? null : fire.traceId());
+    ps.setTimestamp(i, at);
   }
 
   private static void setInt(PreparedStatement ps, int index, Integer value) throws SQLException {

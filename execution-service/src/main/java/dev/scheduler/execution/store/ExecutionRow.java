@@ -1,7 +1,6 @@
 package dev.scheduler.execution.store;
 
 import dev.scheduler.contracts.FireEvent;
-import dev.scheduler.contracts.Json;
 import dev.scheduler.contracts.RetryPolicy;
 import dev.scheduler.execution.state.ExecutionStatus;
 import dev.scheduler.execution.state.Transition;
@@ -11,37 +10,83 @@ import java.time.Instant;
  * A row of {@code scheduler_job_execution} as the ingest works on it: the state machine's part plus
  * what the fire event brought and the counters.
  *
+ * <p>The stored fire event is read only when the batch needs it (an outcome that may run again
+ * needs the retry policy and the event to re-send), and written only when it arrives: it is the
+ * biggest column of the row, and most changes of a row do not touch it.
+ *
  * @param executionId the execution
  * @param state status, attempt, node, times, result and error
- * @param fireEvent the fire event as received (JSON), null until it arrived
+ * @param fire the fire event; null until it arrived, or when the batch did not need to read it
+ * @param fireArrived whether the fire event is known (stored or in this batch)
+ * @param fireChanged whether this batch brought the fire event, so that it is written
+ * @param firedAt when the current attempt was sent
  * @param triggerType what made the current attempt run: SCHEDULE, MANUAL, RETRY or FAILOVER
  * @param logLines lines stored
  * @param logBytes characters stored
  * @param logTruncated whether lines were dropped beyond the bounds
  * @param duplicateEvents redelivered events counted and ignored
  */
-public record ExecutionRow(
+record ExecutionRow(
     String executionId,
     Transition.State state,
-    String fireEvent,
+    FireEvent fire,
+    boolean fireArrived,
+    boolean fireChanged,
+    Instant firedAt,
     String triggerType,
     long logLines,
     long logBytes,
     boolean logTruncated,
     int duplicateEvents) {
 
-  /** The fire event, null until it arrived. */
-  public FireEvent fire() {
-    return fireEvent == null ? null : Json.fromJson(fireEvent, FireEvent.class);
+  /** A new execution made by its fire event. */
+  static ExecutionRow fired(FireEvent fire) {
+    return new ExecutionRow(
+        fire.executionId(),
+        Transition.waiting(fire),
+        fire,
+        true,
+        true,
+        fire.firedTime(),
+        fire.attempt() == 1 ? "SCHEDULE" : "RETRY",
+        0,
+        0,
+        false,
+        0);
   }
 
-  /** The retry policy of the job as the fire event carried it; none before the fire arrived. */
-  public RetryPolicy retryPolicy() {
-    FireEvent fire = fire();
-    return fire == null ? RetryPolicy.NONE : fire.retryPolicy();
+  /** A new execution whose agent's events arrived before its fire event. */
+  static ExecutionRow unfired(String executionId) {
+    return new ExecutionRow(
+        executionId,
+        new Transition.State(ExecutionStatus.WAITING, 1, 1, null, null, null, null, null, null),
+        null,
+        false,
+        false,
+        null,
+        "SCHEDULE",
+        0,
+        0,
+        false,
+        0);
   }
 
-  public ExecutionStatus status() {
+  /**
+   * The retry policy of the job as the fire event carried it; none before the fire arrived.
+   *
+   * @throws IllegalStateException when the fire event arrived but was not read for this batch
+   */
+  RetryPolicy retryPolicy() {
+    if (fire != null) {
+      return fire.retryPolicy();
+    }
+    if (fireArrived) {
+      throw new IllegalStateException("fire event of " + executionId + " was not read");
+    }
+    return RetryPolicy.NONE;
+  }
+
+  ExecutionStatus status() {
     return state.status();
   }
 
@@ -49,7 +94,10 @@ public record ExecutionRow(
     return new ExecutionRow(
         executionId,
         newState,
-        fireEvent,
+        fire,
+        fireArrived,
+        fireChanged,
+        firedAt,
         triggerType,
         logLines,
         logBytes,
@@ -57,12 +105,31 @@ public record ExecutionRow(
         duplicateEvents);
   }
 
-  ExecutionRow withFire(FireEvent fire, String newTriggerType) {
+  ExecutionRow withFire(FireEvent newFire, String newTriggerType) {
     return new ExecutionRow(
         executionId,
         state,
-        Json.toJson(fire),
+        newFire,
+        true,
+        true,
+        newFire.firedTime(),
         newTriggerType,
+        logLines,
+        logBytes,
+        logTruncated,
+        duplicateEvents);
+  }
+
+  /** The stored fire event, read for this batch. */
+  ExecutionRow withStoredFire(FireEvent stored) {
+    return new ExecutionRow(
+        executionId,
+        state,
+        stored,
+        true,
+        fireChanged,
+        firedAt,
+        triggerType,
         logLines,
         logBytes,
         logTruncated,
@@ -73,7 +140,10 @@ public record ExecutionRow(
     return new ExecutionRow(
         executionId,
         state,
-        fireEvent,
+        fire,
+        fireArrived,
+        fireChanged,
+        firedAt,
         newTriggerType,
         logLines,
         logBytes,
@@ -83,22 +153,31 @@ public record ExecutionRow(
 
   ExecutionRow withLog(long lines, long bytes, boolean truncated) {
     return new ExecutionRow(
-        executionId, state, fireEvent, triggerType, lines, bytes, truncated, duplicateEvents);
+        executionId,
+        state,
+        fire,
+        fireArrived,
+        fireChanged,
+        firedAt,
+        triggerType,
+        lines,
+        bytes,
+        truncated,
+        duplicateEvents);
   }
 
   ExecutionRow duplicate() {
     return new ExecutionRow(
         executionId,
         state,
-        fireEvent,
+        fire,
+        fireArrived,
+        fireChanged,
+        firedAt,
         triggerType,
         logLines,
         logBytes,
         logTruncated,
         duplicateEvents + 1);
-  }
-
-  static Instant max(Instant a, Instant b) {
-    return a == null ? b : b == null ? a : a.isAfter(b) ? a : b;
   }
 }

@@ -62,11 +62,13 @@ class IngestBenchmarkTest {
       // Warm up: 2,000 executions, then the measured run.
       run(nameServer, jdbc, 2_000, "warm");
       double before = meters.counter("scheduler.execution.ingest.transactions").count();
+      double rerunsBefore = meters.counter("scheduler.execution.ingest.rerun").count();
       long started = System.nanoTime();
       run(nameServer, jdbc, executions, "bench");
       double seconds = (System.nanoTime() - started) / 1e9;
       double transactions =
           meters.counter("scheduler.execution.ingest.transactions").count() - before;
+      double reruns = meters.counter("scheduler.execution.ingest.rerun").count() - rerunsBefore;
       System.out.println();
       System.out.println("| measure | value |");
       System.out.println("|---|---|");
@@ -80,6 +82,8 @@ class IngestBenchmarkTest {
       System.out.printf("| executions completed per second | %,.0f |%n", executions / seconds);
       System.out.printf(
           "| transactions per 1,000 events | %.1f |%n", transactions * 1000 / (executions * 3.0));
+      System.out.printf(
+          "| batches run again (lost a race for a new row or a lock) | %.0f |%n", reruns);
     }
   }
 

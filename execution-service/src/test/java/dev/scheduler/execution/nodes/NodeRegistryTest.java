@@ -13,7 +13,9 @@ import dev.scheduler.contracts.NodeState;
 import dev.scheduler.contracts.NodeStateChanged;
 import dev.scheduler.contracts.RetryPolicy;
 import dev.scheduler.contracts.Topics;
+import dev.scheduler.execution.TestAttempts;
 import dev.scheduler.execution.TestMessages;
+import dev.scheduler.execution.api.ExecutionQueries;
 import dev.scheduler.execution.store.ExecutionIngest;
 import dev.scheduler.testkit.EmbeddedRocketMq;
 import dev.scheduler.testkit.FireTraffic;
@@ -66,6 +68,7 @@ class NodeRegistryTest {
   @Autowired NodeWatch watch;
   @Autowired ExecutionIngest ingest;
   @Autowired JdbcTemplate jdbc;
+  @Autowired ExecutionQueries queries;
 
   private String app;
 
@@ -164,12 +167,7 @@ class NodeRegistryTest {
                     .containsEntry("status", "WAITING")
                     .containsEntry("attempt", 2)
                     .containsEntry("trigger_type", "FAILOVER"));
-    assertThat(
-            jdbc.queryForList(
-                "SELECT CONCAT(attempt, ':', status) FROM scheduler_job_execution_attempt"
-                    + " WHERE execution_id = ? ORDER BY attempt",
-                String.class,
-                fire.executionId()))
+    assertThat(TestAttempts.of(queries, fire.executionId()))
         .containsExactly("1:ABANDONED", "2:WAITING");
     awaitChange(node, NodeState.ONLINE, NodeState.SUSPECT);
     awaitChange(node, NodeState.SUSPECT, NodeState.OFFLINE);

@@ -8,7 +8,9 @@ import dev.scheduler.contracts.ExecutionEventType;
 import dev.scheduler.contracts.FireEvent;
 import dev.scheduler.contracts.RetryPolicy;
 import dev.scheduler.contracts.Topics;
+import dev.scheduler.execution.TestAttempts;
 import dev.scheduler.execution.TestMessages;
+import dev.scheduler.execution.api.ExecutionQueries;
 import dev.scheduler.execution.store.ExecutionIngest;
 import dev.scheduler.testkit.EmbeddedRocketMq;
 import dev.scheduler.testkit.FireTraffic;
@@ -54,6 +56,7 @@ class SafetyNetsTest {
   @Autowired RetryResend retryResend;
   @Autowired ExecutionIngest ingest;
   @Autowired JdbcTemplate jdbc;
+  @Autowired ExecutionQueries queries;
 
   @TestConfiguration
   static class Clocks {
@@ -96,13 +99,7 @@ class SafetyNetsTest {
 
     Map<String, Object> row = row(fire);
     assertThat(row.get("status")).isIn("RETRYING", "WAITING");
-    assertThat(
-            jdbc.queryForObject(
-                "SELECT status FROM scheduler_job_execution_attempt"
-                    + " WHERE execution_id = ? AND attempt = 1",
-                String.class,
-                fire.executionId()))
-        .isEqualTo("TIMED_OUT");
+    assertThat(TestAttempts.of(queries, fire.executionId())).startsWith("1:TIMED_OUT");
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> !traffic.firesOf(fire.executionId(), 2).isEmpty());

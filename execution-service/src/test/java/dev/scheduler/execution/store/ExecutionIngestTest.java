@@ -8,7 +8,9 @@ import dev.scheduler.contracts.ExecutionEvent;
 import dev.scheduler.contracts.ExecutionEventType;
 import dev.scheduler.contracts.FireEvent;
 import dev.scheduler.contracts.RetryPolicy;
+import dev.scheduler.execution.TestAttempts;
 import dev.scheduler.execution.TestMessages;
+import dev.scheduler.execution.api.ExecutionQueries;
 import dev.scheduler.testkit.EmbeddedRocketMq;
 import dev.scheduler.testkit.FireTraffic;
 import dev.scheduler.testkit.RealServers;
@@ -37,6 +39,7 @@ class ExecutionIngestTest {
   private static FireTraffic traffic;
 
   @Autowired JdbcTemplate jdbc;
+  @Autowired ExecutionQueries queries;
 
   @BeforeAll
   static void connect() {
@@ -191,11 +194,7 @@ class ExecutionIngestTest {
   }
 
   private List<String> attempts(FireEvent fire) {
-    return jdbc.queryForList(
-        "SELECT CONCAT(attempt, ':', status) FROM scheduler_job_execution_attempt"
-            + " WHERE execution_id = ? ORDER BY attempt",
-        String.class,
-        fire.executionId());
+    return TestAttempts.of(queries, fire.executionId());
   }
 
   private int count(String sql, FireEvent fire) {
