@@ -200,6 +200,9 @@ public final class EmbeddedRocketMq implements AutoCloseable {
     store.setHaListenPort(FreePorts.any());
     store.setFlushDiskType(FlushDiskType.ASYNC_FLUSH);
     store.setTimerWheelEnable(true);
+    // Timer messages (retry backoffs) reach 24 h at most; the default wheel spans 3 days and the
+    // broker rewrites all of it every second, a visible share of 2 cores.
+    store.setTimerMaxDelaySec((int) Duration.ofHours(25).toSeconds());
     // A pull returns at most 32 messages by default, which caps a consumer's batch (and so
     // execution-service's write batch) at 32 whatever the consumer asks for. Production brokers
     // of this platform are configured the same way (see docs/architecture.md).

@@ -6,7 +6,6 @@ import dev.scheduler.contracts.FireEvent;
 import dev.scheduler.contracts.Ids;
 import dev.scheduler.contracts.Json;
 import dev.scheduler.contracts.Topics;
-import dev.scheduler.execution.store.ExecutionIngest;
 import dev.scheduler.execution.store.IngestProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -37,8 +36,7 @@ public class IngestConsumers implements SmartLifecycle {
   private static final Logger log = LoggerFactory.getLogger(IngestConsumers.class);
 
   private final String nameServer;
-  private final ExecutionIngest ingest;
-  private final Dispatcher dispatcher;
+  private final IngestWriters writers;
   private final IngestProperties properties;
   private final Counter malformed;
   private DefaultMQPushConsumer fires;
@@ -47,13 +45,11 @@ public class IngestConsumers implements SmartLifecycle {
 
   public IngestConsumers(
       @Value("${rocketmq.name-server}") String nameServer,
-      ExecutionIngest ingest,
-      Dispatcher dispatcher,
+      IngestWriters writers,
       IngestProperties properties,
       MeterRegistry meters) {
     this.nameServer = nameServer;
-    this.ingest = ingest;
-    this.dispatcher = dispatcher;
+    this.writers = writers;
     this.properties = properties;
     this.malformed =
         Counter.builder("scheduler.execution.malformed")
@@ -68,13 +64,17 @@ public class IngestConsumers implements SmartLifecycle {
           consumer(
               ConsumerGroups.EXECUTION_FIRES + properties.groupSuffix(),
               Topics.FIRE,
-              messages -> ingest.fires(read(messages, FireEvent.class, FireEvent::executionId)));
+              messages ->
+                  writers.write(
+                      read(messages, FireEvent.class, FireEvent::executionId), List.of()));
       events =
           consumer(
               ConsumerGroups.EXECUTION_EVENTS + properties.groupSuffix(),
               Topics.EXECUTION,
               messages ->
-                  ingest.events(read(messages, ExecutionEvent.class, ExecutionEvent::executionId)));
+                  writers.write(
+                      List.of(),
+                      read(messages, ExecutionEvent.class, ExecutionEvent::executionId)));
       fires.start();
       events.start();
     } catch (MQClientException e) {
@@ -84,9 +84,7 @@ public class IngestConsumers implements SmartLifecycle {
   }
 
   private DefaultMQPushConsumer consumer(
-      String group,
-      String topic,
-      Function<List<MessageExt>, List<ExecutionIngest.Dispatch>> handler)
+      String group, String topic, java.util.function.Consumer<List<MessageExt>> handler)
       throws MQClientException {
     DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(group);
     consumer.setNamesrvAddr(nameServer);
@@ -102,7 +100,7 @@ public class IngestConsumers implements SmartLifecycle {
         (MessageListenerConcurrently)
             (messages, context) -> {
               try {
-                dispatcher.dispatch(handler.apply(messages));
+                handler.accept(messages);
                 return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
               } catch (RuntimeException e) {
                 log.warn(

@@ -117,7 +117,7 @@ public class ExecutionIngest {
     if (fires.isEmpty()) {
       return List.of();
     }
-    return apply(fires, List.of());
+    return write(fires, List.of());
   }
 
   /**
@@ -128,10 +128,14 @@ public class ExecutionIngest {
     if (events.isEmpty()) {
       return List.of();
     }
-    return apply(List.of(), events);
+    return write(List.of(), events);
   }
 
-  private List<Dispatch> apply(List<FireEvent> fires, List<ExecutionEvent> events) {
+  /**
+   * Records fire and execution events in one transaction and returns the attempts to dispatch once
+   * it committed.
+   */
+  public List<Dispatch> write(List<FireEvent> fires, List<ExecutionEvent> events) {
     for (int run = 1; ; run++) {
       try {
         List<Dispatch> dispatches = transactions.execute(status -> applyOnce(fires, events));

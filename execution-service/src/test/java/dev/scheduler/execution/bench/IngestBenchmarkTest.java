@@ -11,14 +11,17 @@ import dev.scheduler.contracts.Topics;
 import dev.scheduler.execution.ExecutionServiceApplication;
 import dev.scheduler.execution.TestMessages;
 import dev.scheduler.testkit.EmbeddedRocketMq;
+import dev.scheduler.testkit.ServiceArgs;
 import dev.scheduler.testkit.TestDatabase;
 import dev.scheduler.testkit.TestDatabases;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.common.message.Message;
@@ -29,101 +32,184 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * How fast execution-service ingests: executions each bringing a fire event, STARTED and SUCCEEDED
- * (three events) are published as fast as a producer can, and the time until every row is SUCCEEDED
- * gives events per second; the transaction counter gives the write cost. MariaDB, the broker and
- * the producer share the machine. Prints numbers; asserts nothing. Run with {@code ./mvnw -pl
- * execution-service -am verify -Pbench}.
+ * How fast execution-service ingests executions that each bring a fire event, STARTED and SUCCEEDED
+ * (three events), two ways:
+ *
+ * <ul>
+ *   <li>live: the messages (built beforehand) are published as fast as one producer can while the
+ *       service consumes them; from the first publish until every row is SUCCEEDED. The broker and
+ *       the producer take their share of the 2 cores meanwhile.
+ *   <li>backlog: the messages wait in the broker while the service is down; a new instance drains
+ *       them; from the first row written until the last row SUCCEEDED (row timestamps). The service
+ *       and MariaDB have the machine, apart from the broker serving the pulls.
+ * </ul>
+ *
+ * The transaction counter gives the write cost. Prints numbers; asserts nothing. Run with {@code
+ * ./mvnw -pl execution-service -am verify -Pbench}.
  */
 @Tag("benchmark")
 class IngestBenchmarkTest {
 
+  private static final int THREADS = Integer.getInteger("bench.threads", 2);
+  private static final int WRITERS = Integer.getInteger("bench.writers", 4);
+  private static final int BATCH = Integer.getInteger("bench.batch", 512);
+
   @Test
   void ingest_rate() throws Exception {
-    int executions = Integer.getInteger("bench.executions", 20_000);
+    int executions = Integer.getInteger("bench.executions", 30_000);
     String nameServer = EmbeddedRocketMq.shared().nameServerAddress();
     TestDatabase db = TestDatabases.create("ingest_bench");
-    try (ConfigurableApplicationContext service =
-        new SpringApplicationBuilder(ExecutionServiceApplication.class)
-            .run(
-                "--server.port=0",
-                "--spring.main.banner-mode=off",
-                "--logging.level.root=WARN",
-                "--spring.datasource.url=" + db.jdbcUrl(),
-                "--spring.datasource.username=" + db.username(),
-                "--spring.datasource.password=" + db.password(),
-                "--rocketmq.name-server=" + nameServer,
-                "--scheduler.execution.ingest.group-suffix=-" + UUID.randomUUID(),
-                "--scheduler.execution.ingest.threads=" + Integer.getInteger("bench.threads", 2),
-                "--scheduler.execution.ingest.batch-size="
-                    + Integer.getInteger("bench.batch", 512))) {
+    String group = "-" + UUID.randomUUID();
+    List<String> rows = new ArrayList<>();
+    rows.add(String.format("| executions (3 events each) | %,d |", executions));
+    rows.add(
+        String.format(
+            "| consumer threads per topic / writers / batch | %d / %d / %d |",
+            THREADS, WRITERS, BATCH));
+    try (ConfigurableApplicationContext service = start(db, nameServer, group)) {
       JdbcTemplate jdbc = service.getBean(JdbcTemplate.class);
       MeterRegistry meters = service.getBean(MeterRegistry.class);
-      // Warm up: 2,000 executions, then the measured run.
-      run(nameServer, jdbc, 2_000, "warm");
-      double before = meters.counter("scheduler.execution.ingest.transactions").count();
-      double rerunsBefore = meters.counter("scheduler.execution.ingest.rerun").count();
+      publishAndAwait(nameServer, jdbc, messages(2_000, "warm"), 2_000, "warm");
+
+      Counts before = Counts.of(meters);
+      List<Message> live = messages(executions, "live");
       long started = System.nanoTime();
-      run(nameServer, jdbc, executions, "bench");
+      publishAndAwait(nameServer, jdbc, live, executions, "live");
       double seconds = (System.nanoTime() - started) / 1e9;
-      double transactions =
-          meters.counter("scheduler.execution.ingest.transactions").count() - before;
-      double reruns = meters.counter("scheduler.execution.ingest.rerun").count() - rerunsBefore;
-      System.out.println();
-      System.out.println("| measure | value |");
-      System.out.println("|---|---|");
-      System.out.printf("| executions (3 events each) | %,d |%n", executions);
-      System.out.printf(
-          "| consumer threads per topic / batch | %d / %d |%n",
-          Integer.getInteger("bench.threads", 2), Integer.getInteger("bench.batch", 512));
-      System.out.printf(
-          "| events ingested per second (publish to last row SUCCEEDED) | %,.0f |%n",
-          executions * 3 / seconds);
-      System.out.printf("| executions completed per second | %,.0f |%n", executions / seconds);
-      System.out.printf(
-          "| transactions per 1,000 events | %.1f |%n", transactions * 1000 / (executions * 3.0));
-      System.out.printf(
-          "| batches run again (lost a race for a new row or a lock) | %.0f |%n", reruns);
+      Counts used = Counts.of(meters).minus(before);
+      rows.add(
+          String.format(
+              "| live: events ingested per second (first publish to last row SUCCEEDED) | %,.0f |",
+              executions * 3 / seconds));
+      rows.add(
+          String.format(
+              "| live: transactions per 1,000 events / batches run again | %.1f / %.0f |",
+              used.transactions() * 1000 / (executions * 3.0), used.reruns()));
+    }
+
+    List<Message> backlog = messages(executions, "backlog");
+    long publishing = System.nanoTime();
+    publish(nameServer, backlog);
+    double published = (System.nanoTime() - publishing) / 1e9;
+    rows.add(
+        String.format(
+            "| the producer alone (service down): messages published per second | %,.0f |",
+            backlog.size() / published));
+    try (ConfigurableApplicationContext service = start(db, nameServer, group)) {
+      JdbcTemplate jdbc = service.getBean(JdbcTemplate.class);
+      awaitSucceeded(jdbc, executions, "backlog");
+      Map<String, Object> span =
+          jdbc.queryForMap(
+              "SELECT MIN(created_at) AS first_row, MAX(updated_at) AS last_row"
+                  + " FROM scheduler_job_execution WHERE app = 'backlog'");
+      Duration took =
+          Duration.between(
+              ((Timestamp) span.get("first_row")).toInstant(),
+              ((Timestamp) span.get("last_row")).toInstant());
+      Counts used = Counts.of(service.getBean(MeterRegistry.class));
+      rows.add(
+          String.format(
+              "| backlog: events ingested per second (first row written to last row SUCCEEDED)"
+                  + " | %,.0f |",
+              executions * 3 / (took.toMillis() / 1000.0)));
+      rows.add(
+          String.format(
+              "| backlog: transactions per 1,000 events / batches run again | %.1f / %.0f |",
+              used.transactions() * 1000 / (executions * 3.0), used.reruns()));
+    }
+    System.out.println();
+    System.out.println("| measure | value |");
+    System.out.println("|---|---|");
+    rows.forEach(System.out::println);
+  }
+
+  private static ConfigurableApplicationContext start(
+      TestDatabase db, String nameServer, String group) {
+    return new SpringApplicationBuilder(ExecutionServiceApplication.class)
+        .run(
+            ServiceArgs.of(
+                db,
+                nameServer,
+                "--logging.level.root=WARN",
+                "--scheduler.execution.ingest.group-suffix=" + group,
+                "--scheduler.execution.ingest.threads=" + THREADS,
+                "--scheduler.execution.ingest.writers=" + WRITERS,
+                "--scheduler.execution.ingest.batch-size=" + BATCH));
+  }
+
+  private record Counts(double transactions, double reruns) {
+    static Counts of(MeterRegistry meters) {
+      return new Counts(
+          meters.counter("scheduler.execution.ingest.transactions").count(),
+          meters.counter("scheduler.execution.ingest.rerun").count());
+    }
+
+    Counts minus(Counts earlier) {
+      return new Counts(transactions - earlier.transactions, reruns - earlier.reruns);
     }
   }
 
-  private static void run(String nameServer, JdbcTemplate jdbc, int executions, String app)
+  /**
+   * Per execution a fire event and its two reports, in broker batches of 128 messages: a batch of
+   * fires, then the batches of their events.
+   */
+  private static List<Message> messages(int executions, String app) {
+    long jobBase = Math.abs(UUID.randomUUID().getMostSignificantBits() % 1_000_000L) * 1_000_000L;
+    Instant due = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    List<Message> fires = new ArrayList<>();
+    List<Message> events = new ArrayList<>();
+    List<Message> all = new ArrayList<>();
+    for (int i = 0; i < executions; i++) {
+      FireEvent fire = TestMessages.fire(jobBase + i, app, due, RetryPolicy.NONE);
+      fires.add(new Message(Topics.FIRE, app, fire.executionId(), Json.toBytes(fire)));
+      for (ExecutionEventType type :
+          List.of(ExecutionEventType.STARTED, ExecutionEventType.SUCCEEDED)) {
+        ExecutionEvent event = TestMessages.event(fire, type, 1, due.plusMillis(1));
+        events.add(
+            new Message(Topics.EXECUTION, type.name(), fire.executionId(), Json.toBytes(event)));
+      }
+      if (fires.size() == 128 || i == executions - 1) {
+        all.addAll(fires);
+        all.addAll(events);
+        fires.clear();
+        events.clear();
+      }
+    }
+    return all;
+  }
+
+  private static void publishAndAwait(
+      String nameServer, JdbcTemplate jdbc, List<Message> messages, int executions, String app)
       throws Exception {
+    publish(nameServer, messages);
+    awaitSucceeded(jdbc, executions, app);
+  }
+
+  /** Sends in batches of up to 128 messages of one topic. */
+  private static void publish(String nameServer, List<Message> messages) throws Exception {
     DefaultMQProducer producer = new DefaultMQProducer("ingest-bench-" + UUID.randomUUID());
     producer.setNamesrvAddr(nameServer);
     producer.setInstanceName("ingest-bench-" + UUID.randomUUID());
     producer.start();
-    long jobBase = Math.abs(UUID.randomUUID().getMostSignificantBits() % 1_000_000L) * 1_000_000L;
-    Instant due = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     try {
-      List<Message> fires = new ArrayList<>();
-      List<Message> events = new ArrayList<>();
-      for (int i = 0; i < executions; i++) {
-        FireEvent fire = TestMessages.fire(jobBase + i, app, due, RetryPolicy.NONE);
-        fires.add(new Message(Topics.FIRE, app, fire.executionId(), Json.toBytes(fire)));
-        for (ExecutionEventType type :
-            List.of(ExecutionEventType.STARTED, ExecutionEventType.SUCCEEDED)) {
-          ExecutionEvent event = TestMessages.event(fire, type, 1, due.plusMillis(1));
-          events.add(
-              new Message(Topics.EXECUTION, type.name(), fire.executionId(), Json.toBytes(event)));
+      List<Message> batch = new ArrayList<>();
+      for (Message message : messages) {
+        if (!batch.isEmpty()
+            && (batch.size() == 128 || !batch.get(0).getTopic().equals(message.getTopic()))) {
+          producer.send(batch);
+          batch = new ArrayList<>();
         }
-        if (fires.size() == 128) {
-          producer.send(fires);
-          producer.send(events.subList(0, 128));
-          producer.send(events.subList(128, 256));
-          fires.clear();
-          events.clear();
-        }
+        batch.add(message);
       }
-      if (!fires.isEmpty()) {
-        producer.send(fires);
-        for (int from = 0; from < events.size(); from += 128) {
-          producer.send(events.subList(from, Math.min(events.size(), from + 128)));
-        }
+      if (!batch.isEmpty()) {
+        producer.send(batch);
       }
     } finally {
       producer.shutdown();
     }
+  }
+
+  private static void awaitSucceeded(JdbcTemplate jdbc, int executions, String app) {
     await()
         .atMost(Duration.ofMinutes(10))
         .pollInterval(Duration.ofMillis(200))

@@ -14,12 +14,20 @@ import dev.scheduler.execution.api.ExecutionQueries;
 import dev.scheduler.testkit.EmbeddedRocketMq;
 import dev.scheduler.testkit.FireTraffic;
 import dev.scheduler.testkit.RealServers;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,6 +47,8 @@ class ExecutionIngestTest {
   private static FireTraffic traffic;
 
   @Autowired JdbcTemplate jdbc;
+  @Autowired ExecutionIngest ingest;
+  @Autowired MeterRegistry meters;
   @Autowired ExecutionQueries queries;
 
   @BeforeAll
@@ -162,6 +172,52 @@ class ExecutionIngestTest {
         .atMost(Duration.ofSeconds(30))
         .until(() -> Boolean.TRUE.equals(row(fire).get("log_truncated")));
     assertThat(logLines(fire)).hasSize(50).startsWith("line 0").endsWith("line 49");
+  }
+
+  @Test
+  void two_replicas_writing_the_same_new_executions_at_once_make_one_row_each() throws Exception {
+    double rerunsBefore = meters.counter("scheduler.execution.ingest.rerun").count();
+    ExecutorService replicas = Executors.newFixedThreadPool(2);
+    try {
+      // Rounds until the race happened at least once: both find no row and insert, and the loser
+      // of the unique key runs its batch again.
+      for (int round = 0;
+          round < 50 && meters.counter("scheduler.execution.ingest.rerun").count() == rerunsBefore;
+          round++) {
+        List<FireEvent> fires = new ArrayList<>();
+        List<ExecutionEvent> events = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+          FireEvent fire = fire(RetryPolicy.NONE);
+          fires.add(fire);
+          events.add(event(fire, ExecutionEventType.STARTED, 1, 1));
+          events.add(event(fire, ExecutionEventType.SUCCEEDED, 1, 2));
+        }
+        CountDownLatch go = new CountDownLatch(1);
+        Callable<List<ExecutionIngest.Dispatch>> write =
+            () -> {
+              go.await();
+              return ingest.write(fires, events);
+            };
+        Future<?> first = replicas.submit(write);
+        Future<?> second = replicas.submit(write);
+        go.countDown();
+        first.get(30, TimeUnit.SECONDS);
+        second.get(30, TimeUnit.SECONDS);
+
+        for (FireEvent fire : fires) {
+          assertThat(row(fire))
+              .containsEntry("status", "SUCCEEDED")
+              .containsEntry("handler", "report")
+              // the second copy of SUCCEEDED; its fire and STARTED rank below the row: stale
+              .containsEntry("duplicate_events", 1);
+          assertThat(attempts(fire)).containsExactly("1:SUCCEEDED");
+        }
+      }
+    } finally {
+      replicas.shutdownNow();
+    }
+    assertThat(meters.counter("scheduler.execution.ingest.rerun").count())
+        .isGreaterThan(rerunsBefore);
   }
 
   // ---- helpers

@@ -7,6 +7,7 @@ import dev.scheduler.job.JobServiceApplication;
 import dev.scheduler.testkit.EmbeddedRocketMq;
 import dev.scheduler.testkit.RedisEndpoint;
 import dev.scheduler.testkit.SchemaEngine;
+import dev.scheduler.testkit.ServiceArgs;
 import dev.scheduler.testkit.TestDatabase;
 import dev.scheduler.testkit.TestDatabases;
 import dev.scheduler.testkit.TestRedis;
@@ -227,16 +228,13 @@ class FirePathBenchmarkTest {
     RedisEndpoint redis = TestRedis.endpoint();
     return new SpringApplicationBuilder(JobServiceApplication.class)
         .run(
-            "--server.port=0",
-            "--spring.main.banner-mode=off",
-            "--logging.level.root=WARN",
-            "--spring.datasource.url=" + db.jdbcUrl(),
-            "--spring.datasource.username=" + db.username(),
-            "--spring.datasource.password=" + db.password(),
-            "--spring.data.redis.host=" + redis.host(),
-            "--spring.data.redis.port=" + redis.port(),
-            "--rocketmq.name-server=" + nameServer,
-            "--scheduler.job.trigger.cluster-name=bench-" + UUID.randomUUID());
+            ServiceArgs.of(
+                db,
+                nameServer,
+                "--logging.level.root=WARN",
+                "--spring.data.redis.host=" + redis.host(),
+                "--spring.data.redis.port=" + redis.port(),
+                "--scheduler.job.trigger.cluster-name=bench-" + UUID.randomUUID()));
   }
 
   /** Creates the jobs through the API, as 8 operators at once; fails if any is refused. */

@@ -9,6 +9,7 @@ import dev.scheduler.contracts.Topics;
 import dev.scheduler.job.JobServiceApplication;
 import dev.scheduler.testkit.EmbeddedRocketMq;
 import dev.scheduler.testkit.RedisEndpoint;
+import dev.scheduler.testkit.ServiceArgs;
 import dev.scheduler.testkit.TestDatabase;
 import dev.scheduler.testkit.TestDatabases;
 import dev.scheduler.testkit.TestRedis;
@@ -80,16 +81,13 @@ class ClusterFiresOnceTest {
         ConfigurableApplicationContext replica =
             new SpringApplicationBuilder(JobServiceApplication.class)
                 .run(
-                    "--server.port=0",
-                    "--spring.main.banner-mode=off",
-                    "--spring.datasource.url=" + db.jdbcUrl(),
-                    "--spring.datasource.username=" + db.username(),
-                    "--spring.datasource.password=" + db.password(),
-                    "--spring.data.redis.host=" + redis.host(),
-                    "--spring.data.redis.port=" + redis.port(),
-                    "--rocketmq.name-server=" + nameServer,
-                    "--scheduler.job.trigger.instance-id=replica-" + i,
-                    "--scheduler.job.trigger.cluster-name=cluster-" + app);
+                    ServiceArgs.of(
+                        db,
+                        nameServer,
+                        "--spring.data.redis.host=" + redis.host(),
+                        "--spring.data.redis.port=" + redis.port(),
+                        "--scheduler.job.trigger.instance-id=replica-" + i,
+                        "--scheduler.job.trigger.cluster-name=cluster-" + app));
         AtomicLong counter = firedBy.get(i);
         replica
             .getBean(QuartzCluster.class)
