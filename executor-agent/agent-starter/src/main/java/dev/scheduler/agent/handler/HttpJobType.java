@@ -44,17 +44,32 @@ public class HttpJobType {
 
   private final List<String> allowedHosts;
   private final int maxResponseChars;
-  private final HttpClient client;
+
+  /** Made at the first HTTP job: a client loads the JDK's trust store and keeps a thread. */
+  private volatile HttpClient client;
 
   public HttpJobType(AgentProperties.Http properties) {
     this.allowedHosts =
         properties.allowedHosts().stream().map(h -> h.trim().toLowerCase(Locale.ROOT)).toList();
     this.maxResponseChars = properties.maxResponseChars();
-    this.client =
-        HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+  }
+
+  private HttpClient client() {
+    HttpClient made = client;
+    if (made == null) {
+      synchronized (this) {
+        made = client;
+        if (made == null) {
+          made =
+              HttpClient.newBuilder()
+                  .connectTimeout(Duration.ofSeconds(10))
+                  .followRedirects(HttpClient.Redirect.NEVER)
+                  .build();
+          client = made;
+        }
+      }
+    }
+    return made;
   }
 
   public Object run(JobContext context) throws Exception {
@@ -79,7 +94,7 @@ public class HttpJobType {
     }
     context.log().info("{} {}", method, uri);
     HttpResponse<String> response =
-        client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        client().send(request.build(), HttpResponse.BodyHandlers.ofString());
     int status = response.statusCode();
     String body = response.body() == null ? "" : response.body();
     String shown = body.length() > maxResponseChars ? body.substring(0, maxResponseChars) : body;

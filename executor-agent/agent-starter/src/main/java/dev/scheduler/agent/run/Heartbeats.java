@@ -5,12 +5,13 @@ import dev.scheduler.agent.AgentProperties;
 import dev.scheduler.contracts.Contracts;
 import dev.scheduler.contracts.Heartbeat;
 import dev.scheduler.contracts.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -39,7 +40,6 @@ public class Heartbeats implements AutoCloseable {
   private final Supplier<List<URI>> registry;
   private final Clock clock;
   private final int port;
-  private final HttpClient http;
   private final ScheduledExecutorService timer;
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
@@ -62,7 +62,6 @@ public class Heartbeats implements AutoCloseable {
     this.registry = registry;
     this.clock = clock;
     this.port = port;
-    this.http = HttpClient.newBuilder().connectTimeout(properties.registry().timeout()).build();
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
             DaemonThreads.named("scheduler-agent-heartbeat-"));
@@ -111,22 +110,13 @@ public class Heartbeats implements AutoCloseable {
     String last = "no execution-service instance known";
     for (URI base : registry.get()) {
       try {
-        HttpResponse<Void> response =
-            http.send(
-                request(base.resolve("/api/v1/nodes/heartbeat"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                    .build(),
-                HttpResponse.BodyHandlers.discarding());
-        if (response.statusCode() / 100 == 2) {
+        int status = call("POST", base.resolve("/api/v1/nodes/heartbeat"), body);
+        if (status / 100 == 2) {
           sent.incrementAndGet();
           return true;
         }
-        last = base + " answered " + response.statusCode();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      } catch (Exception e) {
+        last = base + " answered " + status;
+      } catch (IOException | RuntimeException e) {
         last = base + ": " + e;
       }
     }
@@ -144,13 +134,39 @@ public class Heartbeats implements AutoCloseable {
     }
   }
 
-  private HttpRequest.Builder request(URI uri) {
-    HttpRequest.Builder builder =
-        HttpRequest.newBuilder(uri).timeout(properties.registry().timeout());
+  /**
+   * One request to the registry; returns the status. The JDK's plain {@code HttpURLConnection}
+   * (keep-alive included), not {@code java.net.http.HttpClient}: the latter loads the JDK's trust
+   * store and keeps a selector thread from its creation, for a request every few seconds to a
+   * plain-HTTP address in most deployments.
+   */
+  private int call(String method, URI uri, byte[] body) throws IOException {
+    HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
+    int timeout = (int) properties.registry().timeout().toMillis();
+    connection.setConnectTimeout(timeout);
+    connection.setReadTimeout(timeout);
+    connection.setRequestMethod(method);
+    connection.setInstanceFollowRedirects(false);
     if (properties.registry().token() != null) {
-      builder.header(TOKEN_HEADER, properties.registry().token());
+      connection.setRequestProperty(TOKEN_HEADER, properties.registry().token());
     }
-    return builder;
+    if (body != null) {
+      connection.setDoOutput(true);
+      connection.setRequestProperty("Content-Type", "application/json");
+      connection.setFixedLengthStreamingMode(body.length);
+      try (OutputStream out = connection.getOutputStream()) {
+        out.write(body);
+      }
+    }
+    int status = connection.getResponseCode();
+    // Read to the end, so that the connection goes back to the keep-alive pool.
+    try (InputStream in =
+        status >= 400 ? connection.getErrorStream() : connection.getInputStream()) {
+      if (in != null) {
+        in.transferTo(OutputStream.nullOutputStream());
+      }
+    }
+    return status;
   }
 
   public long sent() {
@@ -167,17 +183,10 @@ public class Heartbeats implements AutoCloseable {
     timer.shutdownNow();
     for (URI base : registry.get()) {
       try {
-        HttpResponse<Void> response =
-            http.send(
-                request(base.resolve("/api/v1/nodes/" + identity.nodeId())).DELETE().build(),
-                HttpResponse.BodyHandlers.discarding());
-        if (response.statusCode() / 100 == 2) {
+        if (call("DELETE", base.resolve("/api/v1/nodes/" + identity.nodeId()), null) / 100 == 2) {
           return;
         }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (Exception e) {
+      } catch (IOException | RuntimeException e) {
         // the registry notices the silence instead
       }
     }
