@@ -1,0 +1,144 @@
+package dev.scheduler.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A service or sample application of this build running as a process of its own, from the
+ * executable jar its module built, as it runs in production. Its output goes to {@code
+ * target/e2e-logs/<name>.log}.
+ */
+final class ServiceProcess implements AutoCloseable {
+
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private final String name;
+  private final int port;
+  private final Process process;
+  private final Path log;
+
+  private ServiceProcess(String name, int port, Process process, Path log) {
+    this.name = name;
+    this.port = port;
+    this.process = process;
+    this.log = log;
+  }
+
+  /**
+   * Starts the executable jar of {@code module} (a folder of the build, relative to its root) on
+   * {@code port} with {@code args}; returns without waiting for it to be ready.
+   */
+  static ServiceProcess start(String name, String module, int port, List<String> args) {
+    Path jar = executableJar(module);
+    Path logs = Path.of("target", "e2e-logs");
+    Path log = logs.resolve(name + ".log");
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    // A small, quickly started JVM: several of them share 2 cores during the tests.
+    command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    command.addAll(List.of("-jar", jar.toString(), "--server.port=" + port));
+    command.addAll(args);
+    try {
+      Files.createDirectories(logs);
+      Process process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
+      ServiceProcess started = new ServiceProcess(name, port, process, log);
+      Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
+      return started;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + name, e);
+    }
+  }
+
+  private static Path executableJar(String module) {
+    Path target = Path.of("..").resolve(module).resolve("target");
+    try (Stream<Path> files = Files.list(target)) {
+      return files
+          .filter(p -> p.getFileName().toString().endsWith(".jar"))
+          .filter(p -> !p.getFileName().toString().endsWith("-plain.jar"))
+          .findFirst()
+          .orElseThrow();
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalStateException(
+          "no executable jar of "
+              + module
+              + " in "
+              + target.toAbsolutePath().normalize()
+              + ": build it first (./mvnw verify builds every module before these tests)",
+          e);
+    }
+  }
+
+  /** Waits until the process reports UP on its health endpoint. */
+  ServiceProcess awaitHealthy() {
+    await()
+        .alias(name + " healthy (log: " + log.toAbsolutePath() + ")")
+        .atMost(Duration.ofSeconds(180))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              if (!process.isAlive()) {
+                throw new IllegalStateException(
+                    name + " exited with " + process.exitValue() + "; see " + log.toAbsolutePath());
+              }
+              return healthy();
+            });
+    return this;
+  }
+
+  private boolean healthy() {
+    try {
+      HttpResponse<String> response =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(url("/actuator/health")))
+                  .timeout(Duration.ofSeconds(2))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() == 200 && response.body().contains("\"UP\"");
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  String url(String path) {
+    return "http://127.0.0.1:" + port + path;
+  }
+
+  int port() {
+    return port;
+  }
+
+  /** Stops it as an orchestrator does (SIGTERM, graceful shutdown), killing it after 60 s. */
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+}
