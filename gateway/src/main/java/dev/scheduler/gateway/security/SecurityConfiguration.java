@@ -1,0 +1,143 @@
+package dev.scheduler.gateway.security;
+
+import dev.scheduler.contracts.ProblemCode;
+import dev.scheduler.gateway.GatewayProblems;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import javax.crypto.spec.SecretKeySpec;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
+import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverterAdapter;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
+import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
+import org.springframework.security.web.server.authorization.AuthorizationContext;
+import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
+import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
+import reactor.core.publisher.Mono;
+
+/**
+ * Every {@code /api/**} request needs an API key ({@code X-Api-Key}) or a bearer JWT signed with
+ * the configured HMAC key, and the role {@link AccessRules} asks for: 401 without valid credentials
+ * (missing, unknown, expired), 403 for a role too low, both as problem responses. The gateway keeps
+ * no session: each request brings its credentials.
+ */
+@Configuration
+@EnableWebFluxSecurity
+@EnableConfigurationProperties(SecurityProperties.class)
+public class SecurityConfiguration {
+
+  @Bean
+  SecurityWebFilterChain apiSecurity(ServerHttpSecurity http, SecurityProperties properties) {
+    ServerAuthenticationEntryPoint unauthenticated =
+        (exchange, e) ->
+            GatewayProblems.write(
+                exchange,
+                ProblemCode.UNAUTHENTICATED,
+                "send an API key in X-Api-Key or a bearer token (" + e.getMessage() + ")");
+    ServerAccessDeniedHandler forbidden =
+        (exchange, e) ->
+            GatewayProblems.write(
+                exchange,
+                ProblemCode.FORBIDDEN,
+                "the caller's role may not "
+                    + exchange.getRequest().getMethod()
+                    + " "
+                    + exchange.getRequest().getPath().value());
+
+    AuthenticationWebFilter apiKeys =
+        new AuthenticationWebFilter(new ApiKeys(properties.apiKeys()));
+    apiKeys.setServerAuthenticationConverter(ApiKeys::fromRequest);
+    apiKeys.setSecurityContextRepository(NoOpServerSecurityContextRepository.getInstance());
+    apiKeys.setAuthenticationFailureHandler(
+        (filterExchange, e) -> unauthenticated.commence(filterExchange.getExchange(), e));
+
+    http.csrf(ServerHttpSecurity.CsrfSpec::disable)
+        .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+        .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+        .logout(ServerHttpSecurity.LogoutSpec::disable)
+        .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
+        .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+        .addFilterAt(apiKeys, SecurityWebFiltersOrder.AUTHENTICATION)
+        .authorizeExchange(
+            exchange ->
+                exchange
+                    .pathMatchers("/actuator/health", "/actuator/health/**", "/actuator/info")
+                    .permitAll()
+                    .pathMatchers("/api/**")
+                    .access(SecurityConfiguration::allowed)
+                    .anyExchange()
+                    .denyAll())
+        .exceptionHandling(
+            handling ->
+                handling.authenticationEntryPoint(unauthenticated).accessDeniedHandler(forbidden));
+    if (properties.jwtSecret() != null && !properties.jwtSecret().isBlank()) {
+      http.oauth2ResourceServer(
+          server ->
+              server
+                  .authenticationEntryPoint(unauthenticated)
+                  .accessDeniedHandler(forbidden)
+                  .jwt(
+                      jwt ->
+                          jwt.jwtDecoder(decoder(properties.jwtSecret()))
+                              .jwtAuthenticationConverter(converter(properties.jwtRoleClaim()))));
+    }
+    return http.build();
+  }
+
+  private static Mono<AuthorizationDecision> allowed(
+      Mono<Authentication> authentication, AuthorizationContext context) {
+    HttpMethod method = context.getExchange().getRequest().getMethod();
+    String path = context.getExchange().getRequest().getPath().pathWithinApplication().value();
+    Role required = AccessRules.required(method, path).orElse(Role.ADMIN);
+    return authentication
+        .map(a -> new AuthorizationDecision(Roles.of(a).map(r -> r.covers(required)).orElse(false)))
+        .defaultIfEmpty(new AuthorizationDecision(false));
+  }
+
+  private static NimbusReactiveJwtDecoder decoder(String secret) {
+    byte[] key = secret.getBytes(StandardCharsets.UTF_8);
+    if (key.length < 32) {
+      throw new IllegalStateException(
+          "scheduler.gateway.security.jwt-secret must be at least 32 bytes for HS256");
+    }
+    return NimbusReactiveJwtDecoder.withSecretKey(new SecretKeySpec(key, "HmacSHA256"))
+        .macAlgorithm(MacAlgorithm.HS256)
+        .build();
+  }
+
+  private static ReactiveJwtAuthenticationConverterAdapter converter(String roleClaim) {
+    JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
+    converter.setJwtGrantedAuthoritiesConverter((Jwt jwt) -> roleOf(jwt, roleClaim));
+    return new ReactiveJwtAuthenticationConverterAdapter(converter);
+  }
+
+  /** The token's role as an authority; none for a missing or unknown role (then 403). */
+  private static List<GrantedAuthority> roleOf(Jwt jwt, String claim) {
+    String value = jwt.getClaimAsString(claim);
+    if (value == null) {
+      return List.of();
+    }
+    try {
+      Role role = Role.valueOf(value.trim().toUpperCase(Locale.ROOT));
+      return List.of(new SimpleGrantedAuthority(Roles.authority(role)));
+    } catch (IllegalArgumentException e) {
+      return List.of();
+    }
+  }
+}

@@ -1,0 +1,240 @@
+package dev.scheduler.gateway.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.scheduler.contracts.Headers;
+import dev.scheduler.gateway.StubService;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Date;
+import java.util.HexFormat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * The gateway in front of a stub service found through discovery: who gets in (API keys of each
+ * role, bearer tokens, nothing, a bad key, an expired token), what each role may do, what the
+ * service learns about the caller, and the agents' endpoints kept inside.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class GatewaySecurityTest {
+
+  private static final String SECRET = "a-test-secret-of-at-least-32-bytes-long!";
+  private static final StubService SERVICE = new StubService();
+
+  @DynamicPropertySource
+  static void properties(DynamicPropertyRegistry registry) {
+    for (String service : new String[] {"job-service", "execution-service", "monitor-service"}) {
+      registry.add(
+          "spring.cloud.discovery.client.simple.instances." + service + "[0].uri", SERVICE::uri);
+    }
+    String[] roles = {"VIEWER", "OPERATOR", "ADMIN"};
+    for (int i = 0; i < roles.length; i++) {
+      String role = roles[i];
+      String prefix = "scheduler.gateway.security.api-keys[" + i + "].";
+      registry.add(prefix + "name", () -> role.toLowerCase());
+      registry.add(prefix + "sha256", () -> sha256(key(role)));
+      registry.add(prefix + "role", () -> role);
+    }
+    registry.add("scheduler.gateway.security.jwt-secret", () -> SECRET);
+  }
+
+  @AfterAll
+  static void stopService() {
+    SERVICE.close();
+  }
+
+  @Autowired WebTestClient http;
+
+  @Test
+  void without_credentials_or_with_a_bad_key_the_api_answers_401_problems() {
+    http.get()
+        .uri("/api/v1/jobs")
+        .exchange()
+        .expectStatus()
+        .isUnauthorized()
+        .expectHeader()
+        .contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+        .expectBody()
+        .jsonPath("$.code")
+        .isEqualTo("UNAUTHENTICATED");
+    http.get()
+        .uri("/api/v1/jobs")
+        .header(ApiKeys.HEADER, "not-a-key")
+        .exchange()
+        .expectStatus()
+        .isUnauthorized()
+        .expectBody()
+        .jsonPath("$.code")
+        .isEqualTo("UNAUTHENTICATED");
+    http.get()
+        .uri("/api/v1/jobs")
+        .header("Authorization", "Bearer " + token("OPERATOR", Instant.now().minusSeconds(60)))
+        .exchange()
+        .expectStatus()
+        .isUnauthorized()
+        .expectBody()
+        .jsonPath("$.code")
+        .isEqualTo("UNAUTHENTICATED");
+    http.get()
+        .uri("/api/v1/jobs")
+        .header("Authorization", "Bearer " + forged("ADMIN"))
+        .exchange()
+        .expectStatus()
+        .isUnauthorized();
+  }
+
+  @Test
+  void each_role_may_do_what_it_covers_and_gets_403_problems_beyond() {
+    // read, operator action, admin change
+    expect("VIEWER", HttpMethod.GET, "/api/v1/jobs", 200);
+    expect("VIEWER", HttpMethod.GET, "/api/v1/executions/1-2-0", 200);
+    expect("VIEWER", HttpMethod.POST, "/api/v1/jobs/preview", 200);
+    expect("VIEWER", HttpMethod.POST, "/api/v1/jobs/7/trigger", 403);
+    expect("VIEWER", HttpMethod.POST, "/api/v1/jobs", 403);
+
+    expect("OPERATOR", HttpMethod.GET, "/api/v1/nodes", 200);
+    expect("OPERATOR", HttpMethod.POST, "/api/v1/jobs/7/trigger", 200);
+    expect("OPERATOR", HttpMethod.POST, "/api/v1/jobs/7/pause", 200);
+    expect("OPERATOR", HttpMethod.POST, "/api/v1/executions/1-2-0/retry", 200);
+    expect("OPERATOR", HttpMethod.POST, "/api/v1/executions/1-2-0/cancel", 200);
+    expect("OPERATOR", HttpMethod.POST, "/api/v1/jobs", 403);
+    expect("OPERATOR", HttpMethod.DELETE, "/api/v1/jobs/7", 403);
+
+    expect("ADMIN", HttpMethod.POST, "/api/v1/jobs", 200);
+    expect("ADMIN", HttpMethod.PUT, "/api/v1/jobs/7", 200);
+    expect("ADMIN", HttpMethod.DELETE, "/api/v1/jobs/7", 200);
+    expect("ADMIN", HttpMethod.POST, "/api/v1/jobs/7/trigger", 200);
+
+    http.post()
+        .uri("/api/v1/jobs")
+        .header(ApiKeys.HEADER, key("VIEWER"))
+        .exchange()
+        .expectBody()
+        .jsonPath("$.code")
+        .isEqualTo("FORBIDDEN")
+        .jsonPath("$.status")
+        .isEqualTo(403);
+  }
+
+  @Test
+  void a_bearer_token_carries_its_subject_and_role() {
+    http.post()
+        .uri("/api/v1/jobs/7/trigger")
+        .header("Authorization", "Bearer " + token("OPERATOR", Instant.now().plusSeconds(300)))
+        .exchange()
+        .expectStatus()
+        .isOk()
+        .expectBody()
+        .jsonPath("$.caller")
+        .isEqualTo("alice")
+        .jsonPath("$.role")
+        .isEqualTo("OPERATOR");
+    http.delete()
+        .uri("/api/v1/jobs/7")
+        .header("Authorization", "Bearer " + token("OPERATOR", Instant.now().plusSeconds(300)))
+        .exchange()
+        .expectStatus()
+        .isForbidden();
+  }
+
+  @Test
+  void a_spoofed_identity_header_never_reaches_the_service() {
+    http.get()
+        .uri("/api/v1/jobs/42")
+        .header(ApiKeys.HEADER, key("VIEWER"))
+        .header(Headers.CALLER, "someone-else")
+        .header(Headers.CALLER_ROLE, "ADMIN")
+        .exchange()
+        .expectStatus()
+        .isOk()
+        .expectBody()
+        .jsonPath("$.caller")
+        .isEqualTo("key:viewer")
+        .jsonPath("$.role")
+        .isEqualTo("VIEWER")
+        .jsonPath("$.path")
+        .isEqualTo("/api/v1/jobs/42");
+  }
+
+  @Test
+  void the_agents_endpoints_are_not_served_and_never_reach_the_service() {
+    int before = SERVICE.seen().size();
+    http.post()
+        .uri("/api/v1/nodes/heartbeat")
+        .header(ApiKeys.HEADER, key("ADMIN"))
+        .contentType(MediaType.APPLICATION_JSON)
+        .bodyValue("{}")
+        .exchange()
+        .expectStatus()
+        .isNotFound()
+        .expectBody()
+        .jsonPath("$.code")
+        .isEqualTo("NOT_FOUND");
+    http.delete()
+        .uri("/api/v1/nodes/node-1")
+        .header(ApiKeys.HEADER, key("ADMIN"))
+        .exchange()
+        .expectStatus()
+        .isNotFound();
+    http.get().uri("/actuator/env").exchange().expectStatus().isUnauthorized();
+    assertThat(SERVICE.seen()).hasSize(before);
+  }
+
+  // ---- helpers
+
+  private void expect(String role, HttpMethod method, String path, int status) {
+    http.method(method)
+        .uri(path)
+        .header(ApiKeys.HEADER, key(role))
+        .exchange()
+        .expectStatus()
+        .isEqualTo(status);
+  }
+
+  private static String key(String role) {
+    return "test-key-" + role.toLowerCase();
+  }
+
+  private static String sha256(String key) {
+    return HexFormat.of().formatHex(ApiKeys.sha256(key));
+  }
+
+  private static String token(String role, Instant expires) {
+    return sign(role, expires, SECRET);
+  }
+
+  private static String forged(String role) {
+    return sign(role, Instant.now().plusSeconds(300), "another-secret-of-at-least-32-bytes!!");
+  }
+
+  private static String sign(String role, Instant expires, String secret) {
+    try {
+      SignedJWT jwt =
+          new SignedJWT(
+              new JWSHeader(JWSAlgorithm.HS256),
+              new JWTClaimsSet.Builder()
+                  .subject("alice")
+                  .claim("role", role)
+                  .issueTime(Date.from(Instant.now().minusSeconds(600)))
+                  .expirationTime(Date.from(expires))
+                  .build());
+      jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
+      return jwt.serialize();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
