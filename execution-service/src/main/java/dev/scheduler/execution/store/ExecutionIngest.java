@@ -178,15 +178,10 @@ public class ExecutionIngest {
 
   /** What is known of an execution before its row exists. */
   private record Skeleton(
-      String executionId, long jobId, String app, int shard, int shards, Instant scheduled) {
+      String executionId, long jobId, String app, int shard, Instant scheduled) {
     static Skeleton of(FireEvent fire) {
       return new Skeleton(
-          fire.executionId(),
-          fire.jobId(),
-          fire.app(),
-          fire.shardIndex(),
-          fire.shardTotal(),
-          fire.scheduledTime());
+          fire.executionId(), fire.jobId(), fire.app(), fire.shardIndex(), fire.scheduledTime());
     }
 
     static Skeleton of(ExecutionEvent event) {
@@ -196,7 +191,6 @@ public class ExecutionIngest {
           event.jobId(),
           event.app(),
           parts.shardIndex(),
-          1,
           parts.scheduledTime());
     }
   }
@@ -288,7 +282,7 @@ public class ExecutionIngest {
       Transition.Result result = Transition.onFire(row.state(), fire);
       if (result.verdict() == Verdict.APPLIED) {
         String trigger = fire.attempt() == 1 ? "SCHEDULE" : row.triggerType();
-        replace(row, fire.attempt(), row.status());
+        replace(row, fire.attempt());
         put(row.withState(result.state()).withFire(fire, trigger));
         count(Verdict.APPLIED);
         return;
@@ -345,7 +339,7 @@ public class ExecutionIngest {
           }
         }
         case APPLIED -> {
-          replace(row, event.attempt(), row.status());
+          replace(row, event.attempt());
           put(next(row, result, ExecutionStatus.of(event.type())));
         }
       }
@@ -380,9 +374,9 @@ public class ExecutionIngest {
     }
 
     /** Keeps the row's current attempt in the history when an attempt after it arrives. */
-    private void replace(ExecutionRow row, int incomingAttempt, ExecutionStatus status) {
+    private void replace(ExecutionRow row, int incomingAttempt) {
       if (incomingAttempt > row.state().attempt()) {
-        replaced.putIfAbsent(key(row), AttemptRow.of(row, status));
+        replaced.putIfAbsent(key(row), AttemptRow.of(row, row.status()));
       }
     }
 
@@ -464,7 +458,9 @@ public class ExecutionIngest {
               + " finished_at, next_retry_at, result, error, trigger_type, log_lines, log_bytes,"
               + " log_truncated, duplicate_events, fire_event, job_type, handler, shard_total,"
               + " shard_parameter, fired_at, timeout_ms, trace_id, updated_at) VALUES (?, ?, ?, ?,"
-              + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+              + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+              // shard_total: one shard until the fire event says otherwise
+              + " COALESCE(?, 1), ?, ?, ?, ?, ?)",
           inserted,
           500,
           (ps, row) -> {
@@ -477,9 +473,6 @@ public class ExecutionIngest {
             ps.setTimestamp(6, Timestamp.from(s.scheduled()));
             ps.setTimestamp(7, at);
             setRow(ps, 8, row, at);
-            if (row.fire() == null) {
-              ps.setInt(25, s.shards()); // shard_total: 1 until the fire says otherwise
-            }
           });
     }
     List<ExecutionRow> updated =
