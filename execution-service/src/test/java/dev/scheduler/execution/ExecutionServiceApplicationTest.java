@@ -34,4 +34,18 @@ class ExecutionServiceApplicationTest {
             "scheduler_job_lock",
             "scheduler_node_registry");
   }
+
+  @Test
+  void publishes_its_openapi_description_for_the_gateways_swagger_ui() {
+    var docs = http.getForEntity("/v3/api-docs", String.class);
+
+    assertThat(docs.getStatusCode()).isEqualTo(HttpStatus.OK);
+    assertThat(docs.getBody())
+        .contains("\"title\":\"execution-service\"")
+        .contains(
+            "\"/api/v1/executions\"",
+            "\"/api/v1/executions/{executionId}/retry\"",
+            "\"/api/v1/nodes\"")
+        .contains("\"X-Api-Key\"");
+  }
 }

@@ -37,4 +37,15 @@ class JobServiceApplicationTest {
             "QRTZ_SCHEDULER_STATE",
             "QRTZ_LOCKS");
   }
+
+  @Test
+  void publishes_its_openapi_description_for_the_gateways_swagger_ui() {
+    var docs = http.getForEntity("/v3/api-docs", String.class);
+
+    assertThat(docs.getStatusCode()).isEqualTo(HttpStatus.OK);
+    assertThat(docs.getBody())
+        .contains("\"title\":\"job-service\"")
+        .contains("\"/api/v1/jobs\"", "\"/api/v1/jobs/{id}/trigger\"", "\"/api/v1/jobs/preview\"")
+        .contains("\"X-Api-Key\"");
+  }
 }

@@ -34,4 +34,12 @@ class MonitorServiceApplicationTest {
             "scheduler_alert",
             "scheduler_alert_event");
   }
+
+  @Test
+  void publishes_its_openapi_description_for_the_gateways_swagger_ui() {
+    var docs = http.getForEntity("/v3/api-docs", String.class);
+
+    assertThat(docs.getStatusCode()).isEqualTo(HttpStatus.OK);
+    assertThat(docs.getBody()).contains("\"title\":\"monitor-service\"").contains("\"X-Api-Key\"");
+  }
 }

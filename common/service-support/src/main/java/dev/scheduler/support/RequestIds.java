@@ -6,8 +6,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.UUID;
-import java.util.regex.Pattern;
 import org.slf4j.MDC;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -21,8 +19,6 @@ public class RequestIds extends OncePerRequestFilter {
   /** Name of the logging context key. */
   public static final String MDC_KEY = "requestId";
 
-  private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
-
   /** The id of the request the current thread serves, or null outside a request. */
   public static String current() {
     return MDC.get(MDC_KEY);
@@ -32,9 +28,7 @@ public class RequestIds extends OncePerRequestFilter {
   protected void doFilterInternal(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
-    String given = request.getHeader(Headers.REQUEST_ID);
-    String id =
-        given != null && SAFE.matcher(given).matches() ? given : UUID.randomUUID().toString();
+    String id = Headers.requestIdOr(request.getHeader(Headers.REQUEST_ID));
     MDC.put(MDC_KEY, id);
     response.setHeader(Headers.REQUEST_ID, id);
     try {

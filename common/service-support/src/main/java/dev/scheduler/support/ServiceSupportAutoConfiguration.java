@@ -1,5 +1,13 @@
 package dev.scheduler.support;
 
+import dev.scheduler.contracts.Headers;
+import io.swagger.v3.oas.models.Components;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.security.SecurityRequirement;
+import io.swagger.v3.oas.models.security.SecurityScheme;
+import io.swagger.v3.oas.models.servers.Server;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -18,6 +26,40 @@ public class ServiceSupportAutoConfiguration {
   @ConditionalOnMissingBean
   ProblemResponses problemResponses() {
     return new ProblemResponses();
+  }
+
+  /**
+   * The OpenAPI description's frame: the service's name, the credentials the gateway accepts, and a
+   * server relative to where the description was fetched, so that the gateway's Swagger UI sends
+   * its calls through the gateway.
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  OpenAPI serviceOpenApi(@Value("${spring.application.name:service}") String name) {
+    return new OpenAPI()
+        .info(
+            new Info()
+                .title(name)
+                .description(
+                    "Reached through the gateway with an API key (X-Api-Key) or a bearer token;"
+                        + " errors are RFC 9457 problem responses."))
+        .addServersItem(new Server().url("/"))
+        .components(
+            new Components()
+                .addSecuritySchemes(
+                    "apiKey",
+                    new SecurityScheme()
+                        .type(SecurityScheme.Type.APIKEY)
+                        .in(SecurityScheme.In.HEADER)
+                        .name(Headers.API_KEY))
+                .addSecuritySchemes(
+                    "bearer",
+                    new SecurityScheme()
+                        .type(SecurityScheme.Type.HTTP)
+                        .scheme("bearer")
+                        .bearerFormat("JWT")))
+        .addSecurityItem(new SecurityRequirement().addList("apiKey"))
+        .addSecurityItem(new SecurityRequirement().addList("bearer"));
   }
 
   @Bean

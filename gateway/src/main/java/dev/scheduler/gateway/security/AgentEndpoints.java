@@ -15,7 +15,8 @@ import reactor.core.publisher.Mono;
  * before any credential is looked at: agents reach execution-service inside the cluster.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE)
+// After the request id is given, before any credential is looked at.
+@Order(Ordered.HIGHEST_PRECEDENCE + 1)
 public class AgentEndpoints implements WebFilter {
 
   @Override

@@ -1,5 +1,6 @@
 package dev.scheduler.gateway.security;
 
+import dev.scheduler.contracts.Headers;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -15,12 +16,10 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /**
- * Authenticates the {@code X-Api-Key} header against the configured keys, which are stored as
+ * Authenticates the {@link Headers#API_KEY} header against the configured keys, which are stored as
  * SHA-256 hashes; the comparison takes the same time whichever key matches.
  */
 final class ApiKeys implements ReactiveAuthenticationManager {
-
-  static final String HEADER = "X-Api-Key";
 
   private final List<SecurityProperties.ApiKey> keys;
 
@@ -30,7 +29,7 @@ final class ApiKeys implements ReactiveAuthenticationManager {
 
   /** The key a request carries, as an unauthenticated token; none when it carries no key. */
   static Mono<Authentication> fromRequest(ServerWebExchange exchange) {
-    String key = exchange.getRequest().getHeaders().getFirst(HEADER);
+    String key = exchange.getRequest().getHeaders().getFirst(Headers.API_KEY);
     if (key == null) {
       return Mono.empty();
     }

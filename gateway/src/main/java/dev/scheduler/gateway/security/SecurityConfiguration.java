@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import javax.crypto.spec.SecretKeySpec;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.gateway.config.GlobalCorsProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
@@ -29,21 +30,46 @@ import org.springframework.security.web.server.authorization.AuthorizationContex
 import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
+import org.springframework.web.cors.reactive.CorsConfigurationSource;
+import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
 import reactor.core.publisher.Mono;
 
 /**
  * Every {@code /api/**} request needs an API key ({@code X-Api-Key}) or a bearer JWT signed with
  * the configured HMAC key, and the role {@link AccessRules} asks for: 401 without valid credentials
  * (missing, unknown, expired), 403 for a role too low, both as problem responses. The gateway keeps
- * no session: each request brings its credentials.
+ * no session: each request brings its credentials. Open to all: health, and the API documentation
+ * (Swagger UI and the services' OpenAPI descriptions). Anything else is refused.
  */
 @Configuration
 @EnableWebFluxSecurity
 @EnableConfigurationProperties(SecurityProperties.class)
 public class SecurityConfiguration {
 
+  /** Paths of the API documentation: the Swagger UI and the services' OpenAPI descriptions. */
+  static final String[] DOCUMENTATION = {
+    "/swagger-ui.html",
+    "/swagger-ui/**",
+    "/webjars/swagger-ui/**",
+    "/v3/api-docs/swagger-config",
+    "/api-docs/*"
+  };
+
+  /**
+   * The CORS rules of {@code spring.cloud.gateway.server.webflux.globalcors}, applied before
+   * authentication, so that a browser's preflight (which carries no credentials) gets its answer.
+   * None configured: no cross-origin browser access.
+   */
   @Bean
-  SecurityWebFilterChain apiSecurity(ServerHttpSecurity http, SecurityProperties properties) {
+  CorsConfigurationSource corsConfigurationSource(GlobalCorsProperties cors) {
+    UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+    cors.getCorsConfigurations().forEach(source::registerCorsConfiguration);
+    return source;
+  }
+
+  @Bean
+  SecurityWebFilterChain apiSecurity(
+      ServerHttpSecurity http, SecurityProperties properties, CorsConfigurationSource cors) {
     ServerAuthenticationEntryPoint unauthenticated =
         (exchange, e) ->
             GatewayProblems.write(
@@ -71,6 +97,7 @@ public class SecurityConfiguration {
         .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
         .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
         .logout(ServerHttpSecurity.LogoutSpec::disable)
+        .cors(spec -> spec.configurationSource(cors))
         .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
         .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
         .addFilterAt(apiKeys, SecurityWebFiltersOrder.AUTHENTICATION)
@@ -78,6 +105,8 @@ public class SecurityConfiguration {
             exchange ->
                 exchange
                     .pathMatchers("/actuator/health", "/actuator/health/**", "/actuator/info")
+                    .permitAll()
+                    .pathMatchers(HttpMethod.GET, DOCUMENTATION)
                     .permitAll()
                     .pathMatchers("/api/**")
                     .access(SecurityConfiguration::allowed)

@@ -1,26 +1,16 @@
 package dev.scheduler.gateway.security;
 
+import static dev.scheduler.gateway.TestGateway.forged;
+import static dev.scheduler.gateway.TestGateway.key;
+import static dev.scheduler.gateway.TestGateway.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.MACSigner;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import dev.scheduler.contracts.Headers;
-import dev.scheduler.gateway.StubService;
-import java.nio.charset.StandardCharsets;
+import dev.scheduler.gateway.GatewayTest;
 import java.time.Instant;
-import java.util.Date;
-import java.util.HexFormat;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
@@ -28,40 +18,12 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * role, bearer tokens, nothing, a bad key, an expired token), what each role may do, what the
  * service learns about the caller, and the agents' endpoints kept inside.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class GatewaySecurityTest {
-
-  private static final String SECRET = "a-test-secret-of-at-least-32-bytes-long!";
-  private static final StubService SERVICE = new StubService();
-
-  @DynamicPropertySource
-  static void properties(DynamicPropertyRegistry registry) {
-    for (String service : new String[] {"job-service", "execution-service", "monitor-service"}) {
-      registry.add(
-          "spring.cloud.discovery.client.simple.instances." + service + "[0].uri", SERVICE::uri);
-    }
-    String[] roles = {"VIEWER", "OPERATOR", "ADMIN"};
-    for (int i = 0; i < roles.length; i++) {
-      String role = roles[i];
-      String prefix = "scheduler.gateway.security.api-keys[" + i + "].";
-      registry.add(prefix + "name", () -> role.toLowerCase());
-      registry.add(prefix + "sha256", () -> sha256(key(role)));
-      registry.add(prefix + "role", () -> role);
-    }
-    registry.add("scheduler.gateway.security.jwt-secret", () -> SECRET);
-  }
-
-  @AfterAll
-  static void stopService() {
-    SERVICE.close();
-  }
-
-  @Autowired WebTestClient http;
+class GatewaySecurityTest extends GatewayTest {
 
   @Test
   void without_credentials_or_with_a_bad_key_the_api_answers_401_problems() {
     expectUnauthenticated(null, null);
-    expectUnauthenticated(ApiKeys.HEADER, "not-a-key");
+    expectUnauthenticated(Headers.API_KEY, "not-a-key");
     expectUnauthenticated(
         "Authorization", "Bearer " + token("OPERATOR", Instant.now().minusSeconds(60)));
     expectUnauthenticated("Authorization", "Bearer " + forged("ADMIN"));
@@ -107,7 +69,7 @@ class GatewaySecurityTest {
 
     http.post()
         .uri("/api/v1/jobs")
-        .header(ApiKeys.HEADER, key("VIEWER"))
+        .header(Headers.API_KEY, key("VIEWER"))
         .exchange()
         .expectBody()
         .jsonPath("$.code")
@@ -141,7 +103,7 @@ class GatewaySecurityTest {
   void a_spoofed_identity_header_never_reaches_the_service() {
     http.get()
         .uri("/api/v1/jobs/42")
-        .header(ApiKeys.HEADER, key("VIEWER"))
+        .header(Headers.API_KEY, key("VIEWER"))
         .header(Headers.CALLER, "someone-else")
         .header(Headers.CALLER_ROLE, "ADMIN")
         .exchange()
@@ -153,7 +115,9 @@ class GatewaySecurityTest {
         .jsonPath("$.role")
         .isEqualTo("VIEWER")
         .jsonPath("$.path")
-        .isEqualTo("/api/v1/jobs/42");
+        .isEqualTo("/api/v1/jobs/42")
+        .jsonPath("$.credentials")
+        .isEqualTo(false);
   }
 
   @Test
@@ -161,7 +125,7 @@ class GatewaySecurityTest {
     int before = SERVICE.seen().size();
     http.post()
         .uri("/api/v1/nodes/heartbeat")
-        .header(ApiKeys.HEADER, key("ADMIN"))
+        .header(Headers.API_KEY, key("ADMIN"))
         .contentType(MediaType.APPLICATION_JSON)
         .bodyValue("{}")
         .exchange()
@@ -172,7 +136,7 @@ class GatewaySecurityTest {
         .isEqualTo("NOT_FOUND");
     http.delete()
         .uri("/api/v1/nodes/node-1")
-        .header(ApiKeys.HEADER, key("ADMIN"))
+        .header(Headers.API_KEY, key("ADMIN"))
         .exchange()
         .expectStatus()
         .isNotFound();
@@ -181,47 +145,12 @@ class GatewaySecurityTest {
   }
 
   // ---- helpers
-
   private void expect(String role, HttpMethod method, String path, int status) {
     http.method(method)
         .uri(path)
-        .header(ApiKeys.HEADER, key(role))
+        .header(Headers.API_KEY, key(role))
         .exchange()
         .expectStatus()
         .isEqualTo(status);
-  }
-
-  private static String key(String role) {
-    return "test-key-" + role.toLowerCase();
-  }
-
-  private static String sha256(String key) {
-    return HexFormat.of().formatHex(ApiKeys.sha256(key));
-  }
-
-  private static String token(String role, Instant expires) {
-    return sign(role, expires, SECRET);
-  }
-
-  private static String forged(String role) {
-    return sign(role, Instant.now().plusSeconds(300), "another-secret-of-at-least-32-bytes!!");
-  }
-
-  private static String sign(String role, Instant expires, String secret) {
-    try {
-      SignedJWT jwt =
-          new SignedJWT(
-              new JWSHeader(JWSAlgorithm.HS256),
-              new JWTClaimsSet.Builder()
-                  .subject("alice")
-                  .claim("role", role)
-                  .issueTime(Date.from(Instant.now().minusSeconds(600)))
-                  .expirationTime(Date.from(expires))
-                  .build());
-      jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
-      return jwt.serialize();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 }
