@@ -46,6 +46,7 @@ class ExecutionServiceApplicationTest {
             "\"/api/v1/executions\"",
             "\"/api/v1/executions/{executionId}/retry\"",
             "\"/api/v1/nodes\"")
-        .contains("\"X-Api-Key\"");
+        .contains("\"X-Api-Key\"")
+        .doesNotContain("/api/v1/nodes/heartbeat");
   }
 }

@@ -18,8 +18,14 @@ public final class GatewayProblems {
 
   private GatewayProblems() {}
 
-  /** Ends the exchange with a problem of {@code code}. */
+  /** Ends the exchange with a problem of {@code code} about the requested path. */
   public static Mono<Void> write(ServerWebExchange exchange, ProblemCode code, String detail) {
+    return write(exchange, code, detail, exchange.getRequest().getPath().value());
+  }
+
+  /** Ends the exchange with a problem of {@code code} about {@code instance}. */
+  public static Mono<Void> write(
+      ServerWebExchange exchange, ProblemCode code, String detail, String instance) {
     ServerHttpResponse response = exchange.getResponse();
     if (response.isCommitted()) {
       return Mono.empty();
@@ -29,7 +35,7 @@ public final class GatewayProblems {
     body.put("title", code.title());
     body.put("status", code.status());
     body.put("detail", detail);
-    body.put("instance", exchange.getRequest().getPath().value());
+    body.put("instance", instance);
     body.put(ProblemCode.CODE_PROPERTY, code.name());
     String requestId = exchange.getRequest().getHeaders().getFirst(Headers.REQUEST_ID);
     if (requestId != null) {

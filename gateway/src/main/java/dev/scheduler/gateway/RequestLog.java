@@ -36,7 +36,14 @@ public class RequestLog implements WebFilter {
             .mutate()
             .request(request -> request.headers(headers -> headers.set(Headers.REQUEST_ID, id)))
             .build();
-    identified.getResponse().getHeaders().set(Headers.REQUEST_ID, id);
+    // At commit, so that the service's echo of the id (copied in by the routing) is not doubled.
+    identified
+        .getResponse()
+        .beforeCommit(
+            () -> {
+              identified.getResponse().getHeaders().set(Headers.REQUEST_ID, id);
+              return Mono.empty();
+            });
     return chain
         .filter(identified)
         .doFinally(signal -> log(identified, id, (System.nanoTime() - start) / 1_000_000));

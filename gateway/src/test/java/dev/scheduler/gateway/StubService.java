@@ -67,6 +67,10 @@ public final class StubService implements AutoCloseable {
           body.put("credentials", request.credentials());
           byte[] bytes = Json.toJson(body).getBytes(StandardCharsets.UTF_8);
           exchange.getResponseHeaders().set("Content-Type", "application/json");
+          if (request.requestId() != null) {
+            // as the services do
+            exchange.getResponseHeaders().set(Headers.REQUEST_ID, request.requestId());
+          }
           exchange.sendResponseHeaders(200, bytes.length);
           exchange.getResponseBody().write(bytes);
           exchange.close();

@@ -8,6 +8,7 @@ import dev.scheduler.contracts.ProblemCode;
 import dev.scheduler.execution.PagedQuery;
 import dev.scheduler.support.ApiException;
 import dev.scheduler.support.PageResponse;
+import io.swagger.v3.oas.annotations.Hidden;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -48,6 +49,7 @@ public class NodesResource {
     this.clock = clock;
   }
 
+  @Hidden // the agents' endpoint, inside the cluster only: not in the public API description
   @PostMapping("/heartbeat")
   @ResponseStatus(HttpStatus.NO_CONTENT)
   public void heartbeat(
@@ -59,6 +61,7 @@ public class NodesResource {
   }
 
   /** An agent leaving on purpose: OFFLINE at once, and anything still running is failed over. */
+  @Hidden // the agents' endpoint, inside the cluster only: not in the public API description
   @DeleteMapping("/{nodeId}")
   @ResponseStatus(HttpStatus.NO_CONTENT)
   public void leave(

@@ -1,12 +1,17 @@
 package dev.scheduler.gateway.resilience;
 
+import dev.scheduler.contracts.Headers;
 import dev.scheduler.contracts.ProblemCode;
 import dev.scheduler.gateway.GatewayProblems;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
+import java.net.URI;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -26,6 +31,8 @@ public class Unavailable {
 
   /** Path prefix of the fallback; the service id follows. */
   public static final String PATH = "/unavailable/";
+
+  private static final Logger LOG = LoggerFactory.getLogger(Unavailable.class);
 
   private final CircuitBreakerRegistry circuitBreakers;
   private final TimeLimiterRegistry timeLimiters;
@@ -68,11 +75,23 @@ public class Unavailable {
                   .toMillis()
               + " ms; the request may still take effect";
     } else {
-      detail =
-          service
-              + " could not be reached"
-              + (cause == null || cause.getMessage() == null ? "" : ": " + cause.getMessage());
+      // The cause names internal addresses: it goes to the log, not to the client.
+      LOG.warn(
+          "{} could not be reached for request {}: {}",
+          service,
+          exchange.getRequest().getHeaders().getFirst(Headers.REQUEST_ID),
+          cause == null ? "no cause" : cause.toString());
+      detail = service + " could not be reached";
     }
-    return GatewayProblems.write(exchange, ProblemCode.SERVICE_UNAVAILABLE, detail);
+    return GatewayProblems.write(
+        exchange, ProblemCode.SERVICE_UNAVAILABLE, detail, requestedPath(exchange));
+  }
+
+  /** The path the client asked for, not the fallback's it was forwarded to. */
+  private static String requestedPath(ServerWebExchange exchange) {
+    Set<URI> urls = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ORIGINAL_REQUEST_URL_ATTR);
+    return urls == null || urls.isEmpty()
+        ? exchange.getRequest().getPath().value()
+        : urls.iterator().next().getRawPath();
   }
 }
