@@ -22,6 +22,11 @@ import java.util.Objects;
  *     Contracts#MAX_ERROR_CHARS}
  * @param logLines log lines (LOG), at most {@link Contracts#MAX_LOG_LINES_PER_EVENT}
  * @param traceId the fire's trace id
+ * @param scheduledTime when the fire was due (from the fire event); null when the writer did not
+ *     say
+ * @param startedTime when the attempt started, on events that end it; null otherwise or unknown
+ * @param maxAttempts the retry policy's attempts (from the fire event), so that a reader can tell a
+ *     failure that will be retried from the last one; 0 when the writer did not say
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ExecutionEvent(
@@ -36,13 +41,49 @@ public record ExecutionEvent(
     String result,
     String error,
     List<LogLine> logLines,
-    String traceId) {
+    String traceId,
+    Instant scheduledTime,
+    Instant startedTime,
+    int maxAttempts) {
+
+  /** An event without the fire's timing and retry policy (execution-service's own). */
+  public ExecutionEvent(
+      int schemaVersion,
+      ExecutionEventType type,
+      String executionId,
+      long jobId,
+      String app,
+      int attempt,
+      String nodeId,
+      Instant time,
+      String result,
+      String error,
+      List<LogLine> logLines,
+      String traceId) {
+    this(
+        schemaVersion,
+        type,
+        executionId,
+        jobId,
+        app,
+        attempt,
+        nodeId,
+        time,
+        result,
+        error,
+        logLines,
+        traceId,
+        null,
+        null,
+        0);
+  }
 
   public ExecutionEvent {
     schemaVersion = Contracts.versionOrCurrent(schemaVersion);
     Objects.requireNonNull(executionId, "executionId");
     Objects.requireNonNull(time, "time");
     attempt = Math.max(1, attempt);
+    maxAttempts = Math.max(0, maxAttempts);
     result = Bounded.text(result, Contracts.MAX_RESULT_CHARS);
     error = Bounded.text(error, Contracts.MAX_ERROR_CHARS);
     logLines = logLines == null ? List.of() : List.copyOf(logLines);
@@ -70,7 +111,23 @@ public record ExecutionEvent(
         null,
         null,
         List.of(),
-        fire.traceId());
+        fire.traceId(),
+        fire.scheduledTime(),
+        null,
+        fire.retryPolicy().maxAttempts());
+  }
+
+  /**
+   * Whether this event ends the execution for good as far as its retry policy goes: an outcome
+   * other than a failure or timeout, or one of the last attempt. A failure with attempts left is
+   * retried. (Whether an abandoned attempt runs elsewhere is execution-service's to decide.)
+   */
+  public boolean lastAttemptEnded() {
+    if (type == null || !type.terminal()) {
+      return false;
+    }
+    boolean failure = type == ExecutionEventType.FAILED || type == ExecutionEventType.TIMED_OUT;
+    return !failure || maxAttempts == 0 || attempt >= maxAttempts;
   }
 
   /** This event with a result text (cut to its bound). */
@@ -87,7 +144,10 @@ public record ExecutionEvent(
         newResult,
         error,
         logLines,
-        traceId);
+        traceId,
+        scheduledTime,
+        startedTime,
+        maxAttempts);
   }
 
   /** This event with an error text (cut to its bound). */
@@ -104,7 +164,10 @@ public record ExecutionEvent(
         result,
         newError,
         logLines,
-        traceId);
+        traceId,
+        scheduledTime,
+        startedTime,
+        maxAttempts);
   }
 
   /** This event carrying {@code lines}. */
@@ -121,6 +184,49 @@ public record ExecutionEvent(
         result,
         error,
         lines,
-        traceId);
+        traceId,
+        scheduledTime,
+        startedTime,
+        maxAttempts);
+  }
+
+  /** This event telling when the attempt started, and when its fire was due. */
+  public ExecutionEvent withTiming(Instant newScheduledTime, Instant newStartedTime) {
+    return new ExecutionEvent(
+        schemaVersion,
+        type,
+        executionId,
+        jobId,
+        app,
+        attempt,
+        nodeId,
+        time,
+        result,
+        error,
+        logLines,
+        traceId,
+        newScheduledTime,
+        newStartedTime,
+        maxAttempts);
+  }
+
+  /** This event carrying the execution's attempts. */
+  public ExecutionEvent withMaxAttempts(int newMaxAttempts) {
+    return new ExecutionEvent(
+        schemaVersion,
+        type,
+        executionId,
+        jobId,
+        app,
+        attempt,
+        nodeId,
+        time,
+        result,
+        error,
+        logLines,
+        traceId,
+        scheduledTime,
+        startedTime,
+        newMaxAttempts);
   }
 }

@@ -133,6 +133,47 @@ class MessagesJsonTest {
   }
 
   @Test
+  void an_outcome_tells_its_timing_and_whether_the_retry_policy_has_attempts_left() {
+    FireEvent fire = fire().nextAttempt(1, DUE); // the fixture's policy: 3 attempts
+    Instant started = DUE.plusSeconds(2);
+    ExecutionEvent failed =
+        ExecutionEvent.of(ExecutionEventType.FAILED, fire, "n", DUE.plusSeconds(5))
+            .withTiming(fire.scheduledTime(), started);
+
+    ExecutionEvent read = Json.fromJson(Json.toJson(failed), ExecutionEvent.class);
+
+    assertThat(read.scheduledTime()).isEqualTo(fire.scheduledTime());
+    assertThat(read.startedTime()).isEqualTo(started);
+    assertThat(read.maxAttempts()).isEqualTo(fire.retryPolicy().maxAttempts());
+    assertThat(read.lastAttemptEnded()).isFalse();
+    ExecutionEvent lastFailed =
+        ExecutionEvent.of(
+            ExecutionEventType.FAILED,
+            fire().nextAttempt(fire.retryPolicy().maxAttempts(), DUE),
+            "n",
+            DUE);
+    assertThat(lastFailed.lastAttemptEnded()).isTrue();
+    assertThat(ExecutionEvent.of(ExecutionEventType.SUCCEEDED, fire, "n", DUE).lastAttemptEnded())
+        .isTrue();
+    assertThat(ExecutionEvent.of(ExecutionEventType.STARTED, fire, "n", DUE).lastAttemptEnded())
+        .isFalse();
+  }
+
+  @Test
+  void an_older_execution_event_without_timing_or_attempts_reads_as_unknown() {
+    String older =
+        "{\"type\":\"FAILED\",\"executionId\":\"1-5-0\",\"attempt\":1,"
+            + "\"time\":\"1970-01-01T00:00:00.005Z\"}";
+
+    ExecutionEvent read = Json.fromJson(older, ExecutionEvent.class);
+
+    assertThat(read.scheduledTime()).isNull();
+    assertThat(read.startedTime()).isNull();
+    assertThat(read.maxAttempts()).isZero();
+    assertThat(read.lastAttemptEnded()).as("unknown policy: taken as the last").isTrue();
+  }
+
+  @Test
   void an_older_fire_event_without_retry_policy_and_attempt_gets_safe_defaults() {
     String minimal =
         "{\"jobId\":1,\"fireId\":\"1-5\",\"executionId\":\"1-5-0\",\"app\":\"a\","

@@ -68,12 +68,41 @@ public class Dispatcher {
     }
   }
 
+  /**
+   * Marks an execution event that execution-service applied before publishing it: its own ingest
+   * skips it, other readers (monitor-service) take it as any other.
+   */
+  public static final String APPLIED_PROPERTY = "schedulerApplied";
+
   /** Publishes an execution event of execution-service's own (MISSED) as agents publish theirs. */
   public void report(ExecutionEvent event) {
+    send(event, false);
+  }
+
+  /**
+   * Publishes outcomes execution-service decided and applied itself (a watchdog's timeout, a dead
+   * agent's abandoned attempts), so that other readers of the topic learn them too. A send that
+   * fails is logged: the outcome is stored whatever happens to its announcement.
+   */
+  public void announceApplied(List<ExecutionEvent> applied) {
+    for (ExecutionEvent event : applied) {
+      try {
+        send(event, true);
+      } catch (RuntimeException e) {
+        log.warn("{} of {} not announced: {}", event.type(), event.executionId(), e.toString());
+      }
+    }
+  }
+
+  private void send(ExecutionEvent event, boolean applied) {
+    Message message =
+        new Message(
+            Topics.EXECUTION, event.type().name(), event.executionId(), Json.toBytes(event));
+    if (applied) {
+      message.putUserProperty(APPLIED_PROPERTY, "true");
+    }
     try {
-      producer.send(
-          new Message(
-              Topics.EXECUTION, event.type().name(), event.executionId(), Json.toBytes(event)));
+      producer.send(message);
     } catch (Exception e) {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();

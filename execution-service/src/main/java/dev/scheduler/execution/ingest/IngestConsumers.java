@@ -121,6 +121,9 @@ public class IngestConsumers implements SmartLifecycle {
       List<MessageExt> messages, Class<T> type, Function<T, String> executionId) {
     List<T> read = new ArrayList<>(messages.size());
     for (MessageExt message : messages) {
+      if (message.getUserProperty(Dispatcher.APPLIED_PROPERTY) != null) {
+        continue; // this service applied it before announcing it
+      }
       try {
         T value = Json.fromBytes(message.getBody(), type);
         Ids.parseExecutionId(executionId.apply(value));

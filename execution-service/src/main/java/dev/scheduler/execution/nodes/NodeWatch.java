@@ -96,8 +96,8 @@ public class NodeWatch {
     Instant now = clock.instant();
     List<ExecutionEvent> abandoned =
         jdbc.sql(
-                "SELECT execution_id, job_id, app, attempt FROM scheduler_job_execution"
-                    + " WHERE node_id = ? AND status = 'RUNNING'")
+                "SELECT execution_id, job_id, app, attempt, scheduled_at, started_at, max_attempts"
+                    + " FROM scheduler_job_execution WHERE node_id = ? AND status = 'RUNNING'")
             .param(nodeId)
             .query(
                 (rs, n) ->
@@ -113,12 +113,20 @@ public class NodeWatch {
                         null,
                         why,
                         List.of(),
-                        null))
+                        null,
+                        rs.getTimestamp("scheduled_at").toInstant(),
+                        instantOrNull(rs.getTimestamp("started_at")),
+                        rs.getInt("max_attempts")))
             .list();
     if (!abandoned.isEmpty()) {
       log.warn("failing over {} executions of {}: {}", abandoned.size(), nodeId, why);
       dispatcher.dispatch(ingest.events(abandoned));
+      dispatcher.announceApplied(abandoned);
     }
     return abandoned.size();
+  }
+
+  private static Instant instantOrNull(java.sql.Timestamp timestamp) {
+    return timestamp == null ? null : timestamp.toInstant();
   }
 }

@@ -52,7 +52,8 @@ public class DispatchWatchdog {
     Instant now = clock.instant();
     List<ExecutionEvent> missed =
         jdbc.sql(
-                "SELECT execution_id, job_id, app, attempt, trace_id FROM scheduler_job_execution"
+                "SELECT execution_id, job_id, app, attempt, trace_id, scheduled_at, max_attempts"
+                    + " FROM scheduler_job_execution"
                     + " WHERE status = 'WAITING' AND updated_at < ? ORDER BY updated_at LIMIT ?")
             .params(Timestamp.from(now.minus(properties.dispatchTimeout())), BATCH)
             .query(
@@ -72,7 +73,10 @@ public class DispatchWatchdog {
                             + " started it within "
                             + properties.dispatchTimeout(),
                         List.of(),
-                        rs.getString("trace_id")))
+                        rs.getString("trace_id"),
+                        rs.getTimestamp("scheduled_at").toInstant(),
+                        null,
+                        rs.getInt("max_attempts")))
             .list();
     for (ExecutionEvent event : missed) {
       try {

@@ -62,7 +62,8 @@ public class TimeoutWatchdog {
     // and TIMESTAMPADD reads the same on MySQL, MariaDB and H2.
     List<ExecutionEvent> overdue =
         jdbc.sql(
-                "SELECT execution_id, job_id, app, attempt, node_id, timeout_ms"
+                "SELECT execution_id, job_id, app, attempt, node_id, timeout_ms, scheduled_at,"
+                    + " started_at, max_attempts"
                     + " FROM scheduler_job_execution WHERE status = 'RUNNING'"
                     + " AND started_at IS NOT NULL AND timeout_ms IS NOT NULL"
                     + " AND TIMESTAMPADD(SECOND, FLOOR(timeout_ms / 1000) + ?, started_at) < ?"
@@ -86,13 +87,17 @@ public class TimeoutWatchdog {
                             + properties.timeoutGrace()
                             + "; marked by execution-service",
                         List.of(),
-                        null))
+                        null,
+                        rs.getTimestamp("scheduled_at").toInstant(),
+                        rs.getTimestamp("started_at").toInstant(),
+                        rs.getInt("max_attempts")))
             .list();
     if (overdue.isEmpty()) {
       return 0;
     }
     log.warn("{} running executions overdue; marking them TIMED_OUT", overdue.size());
     dispatcher.dispatch(ingest.events(overdue));
+    dispatcher.announceApplied(overdue);
     for (ExecutionEvent event : overdue) {
       try {
         dispatcher.control(

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.scheduler.contracts.ControlCommand;
+import dev.scheduler.contracts.ExecutionEvent;
 import dev.scheduler.contracts.ExecutionEventType;
 import dev.scheduler.contracts.FireEvent;
 import dev.scheduler.contracts.RetryPolicy;
@@ -103,6 +104,13 @@ class SafetyNetsTest {
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> !traffic.firesOf(fire.executionId(), 2).isEmpty());
+    // announced for the topic's other readers (monitor-service), with what they need to know
+    ExecutionEvent announced = traffic.awaitEvent(fire.executionId(), ExecutionEventType.TIMED_OUT);
+    assertThat(announced.attempt()).isEqualTo(1);
+    assertThat(announced.startedTime()).isEqualTo(T0);
+    assertThat(announced.scheduledTime()).isEqualTo(fire.scheduledTime());
+    assertThat(announced.maxAttempts()).isEqualTo(2);
+    assertThat(announced.lastAttemptEnded()).isFalse();
     await()
         .atMost(Duration.ofSeconds(30))
         .until(

@@ -101,6 +101,11 @@ class AgentIntegrationTest {
     assertThat(seen).extracting(ExecutionEvent::type).startsWith(ExecutionEventType.STARTED);
     assertThat(seen.get(seen.size() - 1).type()).isEqualTo(ExecutionEventType.SUCCEEDED);
     assertThat(seen.get(seen.size() - 1).result()).isEqualTo("done shard 0 with tokyo");
+    // the outcome tells when its attempt started and when the fire was due
+    ExecutionEvent outcome = seen.get(seen.size() - 1);
+    assertThat(outcome.startedTime()).isEqualTo(seen.get(0).time());
+    assertThat(outcome.scheduledTime()).isEqualTo(fire.scheduledTime());
+    assertThat(outcome.maxAttempts()).isEqualTo(fire.retryPolicy().maxAttempts());
     assertThat(seen).allSatisfy(e -> assertThat(e.nodeId()).isEqualTo("node-a"));
     assertThat(
             seen.stream()

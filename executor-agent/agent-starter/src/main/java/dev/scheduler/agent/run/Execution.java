@@ -36,6 +36,10 @@ final class Execution implements JobContext {
   private volatile java.util.function.Consumer<ExecutionEventType> onEnd = type -> {};
   private CompletableFuture<Void> lastSend = CompletableFuture.completedFuture(null);
   private volatile Thread thread;
+
+  /** When the handler began, for the outcome event; null until then. */
+  private volatile Instant startedAt;
+
   private volatile boolean cancelled;
 
   Execution(
@@ -70,7 +74,8 @@ final class Execution implements JobContext {
       if (outcome.get() != null) {
         return; // cancelled or abandoned while it waited
       }
-      report(ExecutionEvent.of(ExecutionEventType.STARTED, fire, nodeId, clock.instant()));
+      startedAt = clock.instant();
+      report(ExecutionEvent.of(ExecutionEventType.STARTED, fire, nodeId, startedAt));
       Object result = work.run(this);
       end(ExecutionEventType.SUCCEEDED, result == null ? null : result.toString());
     } catch (Throwable t) {
@@ -109,7 +114,9 @@ final class Execution implements JobContext {
     }
     onEnd.accept(type);
     flushLog(true);
-    ExecutionEvent event = ExecutionEvent.of(type, fire, nodeId, clock.instant());
+    ExecutionEvent event =
+        ExecutionEvent.of(type, fire, nodeId, clock.instant())
+            .withTiming(fire.scheduledTime(), startedAt);
     report(type == ExecutionEventType.SUCCEEDED ? event.withResult(text) : event.withError(text));
     try {
       guard.markDone(fire.attemptKey(), type.name());
