@@ -209,24 +209,4 @@ public record ExecutionEvent(
         newStartedTime,
         maxAttempts);
   }
-
-  /** This event carrying the execution's attempts. */
-  public ExecutionEvent withMaxAttempts(int newMaxAttempts) {
-    return new ExecutionEvent(
-        schemaVersion,
-        type,
-        executionId,
-        jobId,
-        app,
-        attempt,
-        nodeId,
-        time,
-        result,
-        error,
-        logLines,
-        traceId,
-        scheduledTime,
-        startedTime,
-        newMaxAttempts);
-  }
 }
