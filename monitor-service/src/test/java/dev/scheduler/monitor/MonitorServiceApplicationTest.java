@@ -11,7 +11,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@RealServers(redis = false, rocketmq = false)
+@RealServers(redis = false)
 class MonitorServiceApplicationTest {
 
   @Autowired TestRestTemplate http;

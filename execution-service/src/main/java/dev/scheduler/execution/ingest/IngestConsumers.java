@@ -7,16 +7,14 @@ import dev.scheduler.contracts.Ids;
 import dev.scheduler.contracts.Json;
 import dev.scheduler.contracts.Topics;
 import dev.scheduler.execution.store.IngestProperties;
+import dev.scheduler.support.messaging.BatchConsumers;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
-import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
-import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
 import org.apache.rocketmq.client.exception.MQClientException;
-import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,32 +84,8 @@ public class IngestConsumers implements SmartLifecycle {
   private DefaultMQPushConsumer consumer(
       String group, String topic, java.util.function.Consumer<List<MessageExt>> handler)
       throws MQClientException {
-    DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(group);
-    consumer.setNamesrvAddr(nameServer);
-    // One broker client per consumer of this context: several contexts may share a JVM (tests).
-    consumer.setInstanceName(group + "-" + java.util.UUID.randomUUID());
-    consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_LAST_OFFSET);
-    consumer.setConsumeThreadMin(properties.threads());
-    consumer.setConsumeThreadMax(properties.threads());
-    consumer.setConsumeMessageBatchMaxSize(properties.batchSize());
-    consumer.setPullBatchSize(Math.min(properties.batchSize(), 1024));
-    consumer.subscribe(topic, "*");
-    consumer.registerMessageListener(
-        (MessageListenerConcurrently)
-            (messages, context) -> {
-              try {
-                handler.accept(messages);
-                return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
-              } catch (RuntimeException e) {
-                log.warn(
-                    "batch of {} {} messages not stored, redelivered: {}",
-                    messages.size(),
-                    topic,
-                    e.toString());
-                return ConsumeConcurrentlyStatus.RECONSUME_LATER;
-              }
-            });
-    return consumer;
+    return BatchConsumers.create(
+        nameServer, group, topic, properties.threads(), properties.batchSize(), handler);
   }
 
   /**
@@ -143,12 +117,7 @@ public class IngestConsumers implements SmartLifecycle {
   @Override
   public void stop() {
     running = false;
-    if (events != null) {
-      events.shutdown();
-    }
-    if (fires != null) {
-      fires.shutdown();
-    }
+    BatchConsumers.shutdown(events, fires);
   }
 
   @Override

@@ -104,7 +104,11 @@ public class SecurityConfiguration {
         .authorizeExchange(
             exchange ->
                 exchange
-                    .pathMatchers("/actuator/health", "/actuator/health/**", "/actuator/info")
+                    .pathMatchers(
+                        "/actuator/health",
+                        "/actuator/health/**",
+                        "/actuator/info",
+                        "/actuator/prometheus")
                     .permitAll()
                     .pathMatchers(HttpMethod.GET, DOCUMENTATION)
                     .permitAll()

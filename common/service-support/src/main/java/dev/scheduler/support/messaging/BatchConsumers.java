@@ -1,0 +1,75 @@
+package dev.scheduler.support.messaging;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
+import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
+import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
+import org.apache.rocketmq.client.exception.MQClientException;
+import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
+import org.apache.rocketmq.common.message.MessageExt;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The services' batch readers of a topic: the broker client itself rather than rocketmq-spring's
+ * listener, because handing over whole batches is what makes the cost per message small. A batch
+ * whose handler throws is redelivered whole, so handlers are idempotent.
+ */
+public final class BatchConsumers {
+
+  private static final Logger log = LoggerFactory.getLogger(BatchConsumers.class);
+
+  private BatchConsumers() {}
+
+  /**
+   * A push consumer of {@code topic} (every tag) in {@code group}, not started, handing batches of
+   * up to {@code batchSize} messages to {@code handler} on {@code threads} threads. A new group
+   * starts at the end of the topic.
+   */
+  public static DefaultMQPushConsumer create(
+      String nameServer,
+      String group,
+      String topic,
+      int threads,
+      int batchSize,
+      Consumer<List<MessageExt>> handler)
+      throws MQClientException {
+    DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(group);
+    consumer.setNamesrvAddr(nameServer);
+    // One broker client per consumer: several application contexts may share a JVM (tests).
+    consumer.setInstanceName(group + "-" + UUID.randomUUID());
+    consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_LAST_OFFSET);
+    consumer.setConsumeThreadMin(threads);
+    consumer.setConsumeThreadMax(threads);
+    consumer.setConsumeMessageBatchMaxSize(batchSize);
+    consumer.setPullBatchSize(Math.min(batchSize, 1024));
+    consumer.subscribe(topic, "*");
+    consumer.registerMessageListener(
+        (MessageListenerConcurrently)
+            (messages, context) -> {
+              try {
+                handler.accept(messages);
+                return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+              } catch (RuntimeException e) {
+                log.warn(
+                    "batch of {} {} messages not handled, redelivered: {}",
+                    messages.size(),
+                    topic,
+                    e.toString());
+                return ConsumeConcurrentlyStatus.RECONSUME_LATER;
+              }
+            });
+    return consumer;
+  }
+
+  /** Shuts down each consumer that was made. */
+  public static void shutdown(DefaultMQPushConsumer... consumers) {
+    for (DefaultMQPushConsumer consumer : consumers) {
+      if (consumer != null) {
+        consumer.shutdown();
+      }
+    }
+  }
+}

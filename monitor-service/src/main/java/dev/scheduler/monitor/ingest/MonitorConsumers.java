@@ -1,0 +1,155 @@
+package dev.scheduler.monitor.ingest;
+
+import dev.scheduler.contracts.ConsumerGroups;
+import dev.scheduler.contracts.ExecutionEvent;
+import dev.scheduler.contracts.ExecutionEventType;
+import dev.scheduler.contracts.Json;
+import dev.scheduler.contracts.NodeStateChanged;
+import dev.scheduler.contracts.Topics;
+import dev.scheduler.monitor.metrics.ExecutionMetrics;
+import dev.scheduler.monitor.metrics.MetricsProperties;
+import dev.scheduler.monitor.metrics.MinuteRollups;
+import dev.scheduler.support.messaging.BatchConsumers;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
+import org.apache.rocketmq.client.exception.MQClientException;
+import org.apache.rocketmq.common.message.MessageExt;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Reads the execution topic and the node state topic in monitor-service's own consumer groups
+ * (competing consumers across its replicas). Each execution event is counted once: a bounded memory
+ * of recent (execution, attempt, type) keys drops the broker's redeliveries, which arrive close
+ * together; a redelivery after a restart of this service may be counted twice, which moves a
+ * minute's figures by that event and no more. Events then go to the metrics, the minute rollups
+ * and, as application events, to whoever else listens (the alerts).
+ */
+@Component
+public class MonitorConsumers implements SmartLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(MonitorConsumers.class);
+
+  private final String nameServer;
+  private final String groupSuffix;
+  private final ExecutionMetrics metrics;
+  private final MinuteRollups rollups;
+  private final ApplicationEventPublisher publisher;
+  private final Map<String, Boolean> recent;
+  private DefaultMQPushConsumer executions;
+  private DefaultMQPushConsumer nodeStates;
+  private volatile boolean running;
+
+  public MonitorConsumers(
+      @Value("${rocketmq.name-server}") String nameServer,
+      @Value("${scheduler.monitor.group-suffix:}") String groupSuffix,
+      ExecutionMetrics metrics,
+      MinuteRollups rollups,
+      ApplicationEventPublisher publisher,
+      MetricsProperties properties) {
+    this.nameServer = nameServer;
+    this.groupSuffix = groupSuffix;
+    this.metrics = metrics;
+    this.rollups = rollups;
+    this.publisher = publisher;
+    int window = properties.dedupeWindow();
+    this.recent =
+        new LinkedHashMap<>(16, 0.75f, false) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > window;
+          }
+        };
+  }
+
+  /** The execution events of one delivered batch, redeliveries taken out. */
+  public record ExecutionEvents(List<ExecutionEvent> events) {}
+
+  /** Takes one batch of execution events (the consumer's, or a test's). */
+  public void accept(List<ExecutionEvent> batch) {
+    List<ExecutionEvent> fresh = new ArrayList<>(batch.size());
+    for (ExecutionEvent event : batch) {
+      if (event.type() == null || event.type() == ExecutionEventType.LOG) {
+        continue;
+      }
+      if (firstTime(event)) {
+        fresh.add(event);
+      } else {
+        metrics.duplicate();
+      }
+    }
+    for (ExecutionEvent event : fresh) {
+      metrics.record(event);
+      rollups.add(event);
+    }
+    if (!fresh.isEmpty()) {
+      publisher.publishEvent(new ExecutionEvents(fresh));
+    }
+  }
+
+  private synchronized boolean firstTime(ExecutionEvent event) {
+    String key = event.executionId() + "/" + event.attempt() + "/" + event.type();
+    return recent.put(key, Boolean.TRUE) == null;
+  }
+
+  @Override
+  public void start() {
+    try {
+      executions =
+          consumer(
+              ConsumerGroups.MONITOR_EVENTS + groupSuffix,
+              Topics.EXECUTION,
+              messages -> accept(read(messages, ExecutionEvent.class)));
+      nodeStates =
+          consumer(
+              ConsumerGroups.MONITOR_NODE_STATES + groupSuffix,
+              Topics.NODE_STATE,
+              messages -> read(messages, NodeStateChanged.class).forEach(publisher::publishEvent));
+      executions.start();
+      nodeStates.start();
+    } catch (MQClientException e) {
+      throw new IllegalStateException("cannot start monitor-service's consumers", e);
+    }
+    running = true;
+  }
+
+  private DefaultMQPushConsumer consumer(
+      String group, String topic, Consumer<List<MessageExt>> handler) throws MQClientException {
+    return BatchConsumers.create(nameServer, group, topic, 4, 256, handler);
+  }
+
+  private static <T> List<T> read(List<MessageExt> messages, Class<T> type) {
+    List<T> read = new ArrayList<>(messages.size());
+    for (MessageExt message : messages) {
+      try {
+        read.add(Json.fromBytes(message.getBody(), type));
+      } catch (RuntimeException e) {
+        log.error(
+            "dropped unreadable {} message {}: {}",
+            type.getSimpleName(),
+            message.getKeys(),
+            e.toString());
+      }
+    }
+    return read;
+  }
+
+  @Override
+  public void stop() {
+    running = false;
+    BatchConsumers.shutdown(executions, nodeStates);
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+}

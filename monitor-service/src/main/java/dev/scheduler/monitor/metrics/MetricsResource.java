@@ -1,0 +1,152 @@
+package dev.scheduler.monitor.metrics;
+
+import dev.scheduler.contracts.FieldViolation;
+import dev.scheduler.monitor.metrics.MetricsQueries.Series;
+import dev.scheduler.monitor.metrics.MetricsQueries.Summary;
+import dev.scheduler.monitor.metrics.MinuteRollups.Scope;
+import dev.scheduler.support.ApiException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Time series of the execution rollups for the whole platform, an app or a job, and an overview of
+ * a recent window. Series take {@code from} and {@code to} (ISO-8601 instants; default the last
+ * hour) and {@code step} (ISO-8601 duration in whole minutes; default one minute), at most {@value
+ * #MAX_POINTS} steps.
+ */
+@RestController
+@RequestMapping("/api/v1/metrics")
+public class MetricsResource {
+
+  static final int MAX_POINTS = 1440;
+  private static final Duration MAX_OVERVIEW_WINDOW = Duration.ofDays(7);
+
+  private final MetricsQueries queries;
+  private final Clock clock;
+
+  public MetricsResource(MetricsQueries queries, Clock clock) {
+    this.queries = queries;
+    this.clock = clock;
+  }
+
+  @GetMapping("/platform")
+  public Series platform(
+      @RequestParam(required = false) String from,
+      @RequestParam(required = false) String to,
+      @RequestParam(required = false) String step) {
+    return series(Scope.PLATFORM, "*", from, to, step);
+  }
+
+  @GetMapping("/apps/{app}")
+  public Series app(
+      @PathVariable String app,
+      @RequestParam(required = false) String from,
+      @RequestParam(required = false) String to,
+      @RequestParam(required = false) String step) {
+    return series(Scope.APP, app, from, to, step);
+  }
+
+  @GetMapping("/jobs/{jobId}")
+  public Series job(
+      @PathVariable long jobId,
+      @RequestParam(required = false) String from,
+      @RequestParam(required = false) String to,
+      @RequestParam(required = false) String step) {
+    return series(Scope.JOB, Long.toString(jobId), from, to, step);
+  }
+
+  /** The platform, each app and the jobs that failed most, over {@code window} up to now. */
+  public record Overview(
+      Instant from,
+      Instant to,
+      MetricsQueries.Point platform,
+      List<Summary> apps,
+      List<Summary> failingJobs) {}
+
+  @GetMapping("/overview")
+  public Overview overview(@RequestParam(required = false) String window) {
+    List<FieldViolation> bad = new ArrayList<>();
+    Duration span = duration("window", window, Duration.ofHours(1), bad);
+    if (span != null
+        && (span.compareTo(Duration.ofMinutes(1)) < 0 || span.compareTo(MAX_OVERVIEW_WINDOW) > 0)) {
+      bad.add(new FieldViolation("window", "must be between PT1M and P7D"));
+    }
+    if (!bad.isEmpty()) {
+      throw ApiException.invalid(bad);
+    }
+    Instant to = clock.instant().truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
+    Instant from = to.minus(span);
+    return new Overview(
+        from,
+        to,
+        queries.series(Scope.PLATFORM, "*", from, to, span).points().get(0),
+        queries.summaries(Scope.APP, from, to, 100, false),
+        queries.summaries(Scope.JOB, from, to, 10, true));
+  }
+
+  private Series series(
+      Scope scope, String subject, String fromText, String toText, String stepText) {
+    List<FieldViolation> bad = new ArrayList<>();
+    Instant now = clock.instant();
+    Instant to = instant("to", toText, now, bad);
+    Instant from =
+        instant("from", fromText, to == null ? null : to.minus(Duration.ofHours(1)), bad);
+    Duration step = duration("step", stepText, Duration.ofMinutes(1), bad);
+    if (step != null && (step.toSeconds() < 60 || step.toSeconds() % 60 != 0)) {
+      bad.add(new FieldViolation("step", "must be whole minutes, at least PT1M"));
+      step = null;
+    }
+    if (from != null && to != null && !from.isBefore(to)) {
+      bad.add(new FieldViolation("from", "must be before to"));
+    } else if (from != null
+        && to != null
+        && step != null
+        && Duration.between(from, to).dividedBy(step) >= MAX_POINTS) {
+      bad.add(
+          new FieldViolation(
+              "step",
+              "gives more than " + MAX_POINTS + " points between from and to; take a larger step"));
+    }
+    if (!bad.isEmpty()) {
+      throw ApiException.invalid(bad);
+    }
+    return queries.series(scope, subject, from.truncatedTo(ChronoUnit.MINUTES), to, step);
+  }
+
+  private static Instant instant(
+      String field, String text, Instant otherwise, List<FieldViolation> bad) {
+    if (text == null || text.isBlank()) {
+      return otherwise;
+    }
+    try {
+      return Instant.parse(text);
+    } catch (DateTimeParseException e) {
+      bad.add(
+          new FieldViolation(field, "must be an ISO-8601 instant such as 2026-01-31T08:00:00Z"));
+      return null;
+    }
+  }
+
+  private static Duration duration(
+      String field, String text, Duration otherwise, List<FieldViolation> bad) {
+    if (text == null || text.isBlank()) {
+      return otherwise;
+    }
+    try {
+      return Duration.parse(text);
+    } catch (DateTimeParseException e) {
+      bad.add(new FieldViolation(field, "must be an ISO-8601 duration such as PT5M"));
+      return null;
+    }
+  }
+}
