@@ -10,6 +10,7 @@ import dev.scheduler.contracts.Ids;
 import dev.scheduler.contracts.Json;
 import dev.scheduler.testkit.EmbeddedRocketMq;
 import dev.scheduler.testkit.RealServers;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -37,6 +38,7 @@ class JobsApiIntegrationTest {
   private static FireEventRecorder fires;
 
   @Autowired TestRestTemplate http;
+  @Autowired MeterRegistry meters;
 
   private final String app = "it-" + UUID.randomUUID().toString().substring(0, 8);
 
@@ -126,6 +128,9 @@ class JobsApiIntegrationTest {
               assertThat(r.tags()).isEqualTo(app);
               assertThat(r.keys()).isEqualTo(r.event().executionId());
             });
+    // counted for Prometheus as the broker took them
+    assertThat(meters.get("scheduler.fire.events").tag("result", "sent").counter().count())
+        .isGreaterThanOrEqualTo(6);
   }
 
   @Test

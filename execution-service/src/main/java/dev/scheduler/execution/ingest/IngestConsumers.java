@@ -4,20 +4,16 @@ import dev.scheduler.contracts.ConsumerGroups;
 import dev.scheduler.contracts.ExecutionEvent;
 import dev.scheduler.contracts.FireEvent;
 import dev.scheduler.contracts.Ids;
-import dev.scheduler.contracts.Json;
 import dev.scheduler.contracts.Topics;
 import dev.scheduler.execution.store.IngestProperties;
 import dev.scheduler.support.messaging.BatchConsumers;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.exception.MQClientException;
 import org.apache.rocketmq.common.message.MessageExt;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
@@ -30,8 +26,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class IngestConsumers implements SmartLifecycle {
-
-  private static final Logger log = LoggerFactory.getLogger(IngestConsumers.class);
 
   private final String nameServer;
   private final IngestWriters writers;
@@ -93,25 +87,16 @@ public class IngestConsumers implements SmartLifecycle {
    */
   private <T> List<T> read(
       List<MessageExt> messages, Class<T> type, Function<T, String> executionId) {
-    List<T> read = new ArrayList<>(messages.size());
-    for (MessageExt message : messages) {
-      if (message.getUserProperty(Dispatcher.APPLIED_PROPERTY) != null) {
-        continue; // this service applied it before announcing it
-      }
-      try {
-        T value = Json.fromBytes(message.getBody(), type);
-        Ids.parseExecutionId(executionId.apply(value));
-        read.add(value);
-      } catch (RuntimeException e) {
-        malformed.increment();
-        log.error(
-            "dropped unreadable {} message {}: {}",
-            type.getSimpleName(),
-            message.getKeys(),
-            e.toString());
-      }
-    }
-    return read;
+    List<MessageExt> foreign =
+        messages.stream()
+            // announced by this service after it applied them
+            .filter(m -> m.getUserProperty(Dispatcher.APPLIED_PROPERTY) == null)
+            .toList();
+    return BatchConsumers.read(
+        foreign,
+        type,
+        value -> Ids.parseExecutionId(executionId.apply(value)),
+        malformed::increment);
   }
 
   @Override

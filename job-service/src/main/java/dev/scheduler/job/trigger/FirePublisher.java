@@ -6,6 +6,8 @@ import dev.scheduler.contracts.Ids;
 import dev.scheduler.contracts.Json;
 import dev.scheduler.contracts.Topics;
 import dev.scheduler.job.definition.JobSpec;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,10 +45,24 @@ public class FirePublisher {
 
   private final DefaultMQProducer producer;
   private final LiveAgents liveAgents;
+  private final Counter sent;
+  private final Counter notSent;
 
-  public FirePublisher(RocketMQTemplate template, LiveAgents liveAgents) {
+  public FirePublisher(RocketMQTemplate template, LiveAgents liveAgents, MeterRegistry meters) {
     this.producer = template.getProducer();
     this.liveAgents = liveAgents;
+    this.sent =
+        Counter.builder("scheduler.fire.events")
+            .description(
+                "fire events (one per shard or live agent) by whether the broker took them")
+            .tag("result", "sent")
+            .register(meters);
+    this.notSent =
+        Counter.builder("scheduler.fire.events")
+            .description(
+                "fire events (one per shard or live agent) by whether the broker took them")
+            .tag("result", "failed")
+            .register(meters);
   }
 
   /**
@@ -139,14 +155,17 @@ public class FirePublisher {
               @Override
               public void onSuccess(SendResult result) {
                 if (result.getSendStatus() == SendStatus.SEND_OK) {
+                  sent.increment(fireIds.size());
                   publication.stored();
                 } else {
+                  notSent.increment(fireIds.size());
                   publication.failed(fireIds, "broker answered " + result.getSendStatus());
                 }
               }
 
               @Override
               public void onException(Throwable e) {
+                notSent.increment(fireIds.size());
                 publication.failed(fireIds, e.toString());
               }
             });
@@ -154,6 +173,7 @@ public class FirePublisher {
         if (e instanceof InterruptedException) {
           Thread.currentThread().interrupt();
         }
+        notSent.increment(fireIds.size());
         publication.failed(fireIds, e.toString());
       }
     }

@@ -11,6 +11,7 @@ import dev.scheduler.job.definition.JobSpec;
 import dev.scheduler.job.definition.MisfirePolicy;
 import dev.scheduler.job.definition.Schedule;
 import dev.scheduler.job.definition.ScheduleType;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -25,7 +26,8 @@ class FirePublisherTest {
 
   @Test
   void a_sharded_job_fires_one_event_per_shard_for_any_agent_of_its_app() {
-    FirePublisher publisher = new FirePublisher(new RocketMQTemplate(), app -> List.of("x"));
+    FirePublisher publisher =
+        new FirePublisher(new RocketMQTemplate(), app -> List.of("x"), new SimpleMeterRegistry());
 
     List<FireEvent> events = publisher.eventsOf(7, spec(false, 3), DUE, DUE, null);
 
@@ -39,7 +41,10 @@ class FirePublisherTest {
   @Test
   void a_broadcast_fires_one_event_per_live_agent_each_naming_its_agent() {
     FirePublisher publisher =
-        new FirePublisher(new RocketMQTemplate(), app -> List.of("billing@a", "billing@b"));
+        new FirePublisher(
+            new RocketMQTemplate(),
+            app -> List.of("billing@a", "billing@b"),
+            new SimpleMeterRegistry());
 
     List<FireEvent> events = publisher.eventsOf(7, spec(true, 1), DUE, DUE, "p");
 
@@ -55,7 +60,8 @@ class FirePublisherTest {
 
   @Test
   void a_broadcast_with_no_live_agent_sends_nothing() {
-    FirePublisher publisher = new FirePublisher(new RocketMQTemplate(), app -> List.of());
+    FirePublisher publisher =
+        new FirePublisher(new RocketMQTemplate(), app -> List.of(), new SimpleMeterRegistry());
 
     assertThat(publisher.eventsOf(7, spec(true, 1), DUE, DUE, null)).isEmpty();
   }

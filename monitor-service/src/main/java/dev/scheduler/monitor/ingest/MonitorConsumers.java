@@ -3,7 +3,6 @@ package dev.scheduler.monitor.ingest;
 import dev.scheduler.contracts.ConsumerGroups;
 import dev.scheduler.contracts.ExecutionEvent;
 import dev.scheduler.contracts.ExecutionEventType;
-import dev.scheduler.contracts.Json;
 import dev.scheduler.contracts.NodeStateChanged;
 import dev.scheduler.contracts.Topics;
 import dev.scheduler.monitor.metrics.ExecutionMetrics;
@@ -18,8 +17,6 @@ import java.util.function.Consumer;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.exception.MQClientException;
 import org.apache.rocketmq.common.message.MessageExt;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
@@ -35,8 +32,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class MonitorConsumers implements SmartLifecycle {
-
-  private static final Logger log = LoggerFactory.getLogger(MonitorConsumers.class);
 
   private final String nameServer;
   private final String groupSuffix;
@@ -127,19 +122,7 @@ public class MonitorConsumers implements SmartLifecycle {
   }
 
   private static <T> List<T> read(List<MessageExt> messages, Class<T> type) {
-    List<T> read = new ArrayList<>(messages.size());
-    for (MessageExt message : messages) {
-      try {
-        read.add(Json.fromBytes(message.getBody(), type));
-      } catch (RuntimeException e) {
-        log.error(
-            "dropped unreadable {} message {}: {}",
-            type.getSimpleName(),
-            message.getKeys(),
-            e.toString());
-      }
-    }
-    return read;
+    return BatchConsumers.read(messages, type, value -> {}, () -> {});
   }
 
   @Override

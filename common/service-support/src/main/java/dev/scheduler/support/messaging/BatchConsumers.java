@@ -1,5 +1,7 @@
 package dev.scheduler.support.messaging;
 
+import dev.scheduler.contracts.Json;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -62,6 +64,31 @@ public final class BatchConsumers {
               }
             });
     return consumer;
+  }
+
+  /**
+   * The messages of a batch read as {@code type} and passing {@code check}; one that does not read
+   * or fails the check is logged and dropped (a message that can never be read must not block its
+   * queue), and {@code dropped} runs for it.
+   */
+  public static <T> List<T> read(
+      List<MessageExt> messages, Class<T> type, Consumer<T> check, Runnable dropped) {
+    List<T> read = new ArrayList<>(messages.size());
+    for (MessageExt message : messages) {
+      try {
+        T value = Json.fromBytes(message.getBody(), type);
+        check.accept(value);
+        read.add(value);
+      } catch (RuntimeException e) {
+        dropped.run();
+        log.error(
+            "dropped unreadable {} message {}: {}",
+            type.getSimpleName(),
+            message.getKeys(),
+            e.toString());
+      }
+    }
+    return read;
   }
 
   /** Shuts down each consumer that was made. */
