@@ -9,6 +9,7 @@ import dev.scheduler.job.trigger.FirePublisher;
 import dev.scheduler.job.trigger.TriggerEngine;
 import dev.scheduler.support.ApiException;
 import dev.scheduler.support.Caller;
+import dev.scheduler.support.Violations;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;

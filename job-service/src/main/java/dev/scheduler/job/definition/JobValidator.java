@@ -5,6 +5,7 @@ import dev.scheduler.contracts.BlockStrategy;
 import dev.scheduler.contracts.ConsumerGroups;
 import dev.scheduler.contracts.JobType;
 import dev.scheduler.contracts.RetryPolicy;
+import dev.scheduler.support.Violations;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.DateTimeException;

@@ -1,7 +1,6 @@
-package dev.scheduler.job.definition;
+package dev.scheduler.support;
 
 import dev.scheduler.contracts.FieldViolation;
-import dev.scheduler.support.ApiException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -9,16 +8,16 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /** Collects what is wrong with a request, so that one answer names every bad field. */
-final class Violations {
+public final class Violations {
 
   private final List<FieldViolation> found = new ArrayList<>();
 
-  void add(String field, String reason) {
+  public void add(String field, String reason) {
     found.add(new FieldViolation(field, reason));
   }
 
   /** Records {@code reason} against {@code field} unless {@code ok}; returns {@code ok}. */
-  boolean require(boolean ok, String field, String reason) {
+  public boolean require(boolean ok, String field, String reason) {
     if (!ok) {
       add(field, reason);
     }
@@ -26,13 +25,13 @@ final class Violations {
   }
 
   /** {@code text} within {@code max} characters, or a violation. Null passes. */
-  String bounded(String text, String field, int max) {
+  public String bounded(String text, String field, int max) {
     require(text == null || text.length() <= max, field, "must be at most " + max + " characters");
     return text;
   }
 
   /** The constant of {@code type} named by {@code value} (any case), or the fallback if null. */
-  <E extends Enum<E>> E oneOf(Class<E> type, String value, String field, E fallback) {
+  public <E extends Enum<E>> E oneOf(Class<E> type, String value, String field, E fallback) {
     if (value == null) {
       if (fallback == null) {
         add(field, "is required; one of " + names(type));
@@ -48,7 +47,7 @@ final class Violations {
   }
 
   /** An integer within bounds, the fallback if null. */
-  int between(Integer value, String field, int min, int max, int fallback) {
+  public int between(Integer value, String field, int min, int max, int fallback) {
     if (value == null) {
       return fallback;
     }
@@ -56,12 +55,12 @@ final class Violations {
     return value;
   }
 
-  boolean any() {
+  public boolean any() {
     return !found.isEmpty();
   }
 
   /** Throws the 400 listing everything found, if anything was. */
-  void throwIfAny() {
+  public void throwIfAny() {
     if (any()) {
       throw ApiException.invalid(found);
     }

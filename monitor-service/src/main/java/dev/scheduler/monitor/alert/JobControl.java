@@ -1,0 +1,44 @@
+package dev.scheduler.monitor.alert;
+
+import dev.scheduler.contracts.Headers;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.web.client.RestClient;
+
+/**
+ * What an alert rule may do to a job: pause it, through job-service's API inside the cluster, as
+ * the caller {@value #CALLER} (which the job's audit records).
+ */
+@Component
+public class JobControl {
+
+  static final String CALLER = "monitor-service";
+
+  private final RestClient http;
+
+  public JobControl(
+      @Value("${scheduler.monitor.job-service-url:http://127.0.0.1:8081}") String url) {
+    JdkClientHttpRequestFactory requests =
+        new JdkClientHttpRequestFactory(
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build());
+    requests.setReadTimeout(Duration.ofSeconds(5));
+    this.http = RestClient.builder().baseUrl(url).requestFactory(requests).build();
+  }
+
+  /**
+   * Pauses job {@code jobId}.
+   *
+   * @throws RuntimeException when job-service did not pause it
+   */
+  public void pause(long jobId, String why) {
+    http.post()
+        .uri("/api/v1/jobs/{id}/pause", jobId)
+        .header(Headers.CALLER, CALLER)
+        .header(Headers.CALLER_ROLE, "OPERATOR")
+        .retrieve()
+        .toBodilessEntity();
+  }
+}

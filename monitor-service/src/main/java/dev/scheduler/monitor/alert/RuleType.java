@@ -1,0 +1,26 @@
+package dev.scheduler.monitor.alert;
+
+/** What an alert rule watches. */
+public enum RuleType {
+  /** An execution failed or timed out on its last attempt (a failure that is retried is not). */
+  EXECUTION_FAILED,
+  /** A job's executions failed for good this many times in a row. */
+  CONSECUTIVE_FAILURES,
+  /** The share of failed attempts over a window is above a threshold. */
+  FAILURE_RATE,
+  /** An execution timed out on its last attempt. */
+  TIMEOUT,
+  /** A fire started later than a bound after it was due. */
+  FIRE_DELAY,
+  /** An agent went offline. */
+  NODE_OFFLINE,
+  /** An app has no live agent (not evaluated yet). */
+  NO_LIVE_AGENT,
+  /** Messages reached a dead-letter queue (not evaluated yet). */
+  DEAD_LETTER;
+
+  /** Whether monitor-service evaluates rules of this type. */
+  public boolean evaluated() {
+    return this != NO_LIVE_AGENT && this != DEAD_LETTER;
+  }
+}
