@@ -62,8 +62,12 @@ public class AlertEngine {
     this.clock = clock;
   }
 
+  /**
+   * One batch at a time in this replica, so that a job's failure count is read as this event left
+   * it; across replicas the database keeps one alert and one pause (see {@link Alerts}).
+   */
   @EventListener
-  public void onExecutions(MonitorConsumers.ExecutionEvents batch) {
+  public synchronized void onExecutions(MonitorConsumers.ExecutionEvents batch) {
     List<AlertRule> enabled = rules.enabled();
     for (ExecutionEvent event : batch.events()) {
       try {
@@ -133,7 +137,7 @@ public class AlertEngine {
             streak + " final failures in a row; last: " + failed(event));
     if (rule.autoPause()
         && streak >= rule.autoPauseAfter()
-        && fired.alert().actionTaken() == null) {
+        && alerts.claimAction(fired.alert().id(), "pausing job " + event.jobId())) {
       String action;
       try {
         jobs.pause(event.jobId(), rule.name());

@@ -152,7 +152,9 @@ public class AlertRules {
         r.severity().name(),
         r.scope().name(),
         r.scopeValue(),
-        r.type() == RuleType.FIRE_DELAY ? (double) r.fireDelayBound().toMillis() : r.threshold(),
+        r.type() == RuleType.FIRE_DELAY
+            ? Double.valueOf(r.fireDelayBound().toMillis())
+            : r.threshold(),
         r.window() == null ? null : r.window().toMillis(),
         r.minRuns(),
         r.consecutiveFailures(),

@@ -129,6 +129,18 @@ public class Alerts {
     return get(id);
   }
 
+  /**
+   * Takes the right to act on alert {@code id} (once per alert, whichever replica asks first),
+   * marking it with {@code intent} until {@link #action} records the result.
+   */
+  public boolean claimAction(long id, String intent) {
+    return jdbc.sql(
+                "UPDATE scheduler_alert SET action_taken = ? WHERE id = ? AND action_taken IS NULL")
+            .params(intent, id)
+            .update()
+        == 1;
+  }
+
   /** Records what was done automatically about an alert. */
   @Transactional
   public void action(long id, String action, Instant now) {

@@ -3,14 +3,11 @@ package dev.scheduler.monitor.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.scheduler.contracts.BlockStrategy;
-import dev.scheduler.contracts.Contracts;
 import dev.scheduler.contracts.ExecutionEvent;
 import dev.scheduler.contracts.ExecutionEventType;
 import dev.scheduler.contracts.FireEvent;
-import dev.scheduler.contracts.Ids;
-import dev.scheduler.contracts.JobType;
 import dev.scheduler.contracts.RetryPolicy;
+import dev.scheduler.monitor.MonitorEvents;
 import dev.scheduler.testkit.EmbeddedRocketMq;
 import dev.scheduler.testkit.FireTraffic;
 import dev.scheduler.testkit.RealServers;
@@ -19,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,24 +68,26 @@ class MetricsIntegrationTest {
 
   @Test
   void events_become_prometheus_metrics_and_minute_rollups_counted_once() {
-    awaitConsuming();
+    MonitorEvents.awaitConsuming(traffic, this::prometheus);
     // three runs of 100, 200 and 300 ms, due 1 s before they start
     for (int i = 0; i < 3; i++) {
       FireEvent fire = fire(i, RetryPolicy.NONE);
       Instant start = MINUTE.plusSeconds(10L * i + 1);
-      traffic.report(event(fire, ExecutionEventType.STARTED, 1, start, null));
+      traffic.report(MonitorEvents.event(fire, ExecutionEventType.STARTED, 1, start, null));
       traffic.report(
-          event(fire, ExecutionEventType.SUCCEEDED, 1, start.plusMillis(100L * (i + 1)), start));
+          MonitorEvents.event(
+              fire, ExecutionEventType.SUCCEEDED, 1, start.plusMillis(100L * (i + 1)), start));
     }
     // one failure the policy retries, then its last attempt fails too
     FireEvent flaky = fire(3, new RetryPolicy(2, RetryPolicy.Backoff.FIXED, Duration.ZERO, null));
     Instant start = MINUTE.plusSeconds(40);
     ExecutionEvent firstFailure =
-        event(flaky, ExecutionEventType.FAILED, 1, start.plusMillis(50), start);
+        MonitorEvents.event(flaky, ExecutionEventType.FAILED, 1, start.plusMillis(50), start);
     traffic.report(firstFailure);
     traffic.report(firstFailure); // the broker delivers it again
     traffic.report(
-        event(flaky, ExecutionEventType.FAILED, 2, start.plusSeconds(2), start.plusSeconds(1)));
+        MonitorEvents.event(
+            flaky, ExecutionEventType.FAILED, 2, start.plusSeconds(2), start.plusSeconds(1)));
 
     await()
         .atMost(Duration.ofSeconds(30))
@@ -155,27 +153,6 @@ class MetricsIntegrationTest {
 
   // ---- helpers
 
-  /**
-   * A new consumer group starts at the queues' end once the broker has assigned them: probes until
-   * one is counted, so that the test's events come after that point.
-   */
-  private void awaitConsuming() {
-    String probeApp = "probe-" + UUID.randomUUID().toString().substring(0, 6);
-    AtomicInteger sent = new AtomicInteger();
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(500))
-        .until(
-            () -> {
-              FireEvent probe = fire(probeApp, 1000 + sent.incrementAndGet(), RetryPolicy.NONE);
-              traffic.report(
-                  ExecutionEvent.of(
-                      ExecutionEventType.STARTED, probe, "probe", MINUTE.minusSeconds(600)));
-              return prometheus()
-                  .contains("scheduler_executions_started_total{app=\"" + probeApp + "\"}");
-            });
-  }
-
   @SuppressWarnings("unchecked")
   private Map<String, Object> jobPoint() {
     Map<String, Object> series =
@@ -196,38 +173,6 @@ class MetricsIntegrationTest {
   }
 
   private static FireEvent fire(int n, RetryPolicy policy) {
-    return fire(APP, n, policy);
-  }
-
-  private static FireEvent fire(String app, int n, RetryPolicy policy) {
-    Instant due = MINUTE.plusSeconds(10L * n);
-    String fireId = Ids.fireId(JOB, due);
-    return new FireEvent(
-        Contracts.SCHEMA_VERSION,
-        JOB,
-        fireId,
-        Ids.executionId(fireId, 0),
-        app,
-        JobType.BEAN,
-        "h",
-        null,
-        null,
-        0,
-        1,
-        null,
-        due,
-        due,
-        Duration.ofMinutes(1),
-        1,
-        policy,
-        BlockStrategy.SERIAL,
-        fireId,
-        null);
-  }
-
-  private static ExecutionEvent event(
-      FireEvent fire, ExecutionEventType type, int attempt, Instant at, Instant startedAt) {
-    return ExecutionEvent.of(type, fire.nextAttempt(attempt, fire.firedTime()), "node-1", at)
-        .withTiming(fire.scheduledTime(), startedAt);
+    return MonitorEvents.fire(APP, JOB, MINUTE.plusSeconds(10L * n), policy);
   }
 }
