@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
@@ -192,6 +193,35 @@ public class AlertEngine {
       } else if (change.to() == NodeState.ONLINE) {
         alerts.resolve(rule, node.key(), AUTO, "back online at " + change.time(), clock.instant());
       }
+    }
+  }
+
+  /**
+   * The live (ONLINE) agents of each app the registry knows: an app with none fires its
+   * no-live-agent rules, an app with some resolves them.
+   */
+  public void onLiveAgents(Map<String, Integer> liveByApp) {
+    Instant now = clock.instant();
+    for (AlertRule rule : rules.enabled()) {
+      if (rule.type() != RuleType.NO_LIVE_AGENT) {
+        continue;
+      }
+      liveByApp.forEach(
+          (app, live) -> {
+            if (!rule.coversApp(app)) {
+              return;
+            }
+            String key = "app:" + app;
+            if (live == 0) {
+              fire(
+                  rule,
+                  new Subject(key, app, null, null, null),
+                  "no live agent of " + app,
+                  "every agent of " + app + " in the registry is SUSPECT or OFFLINE");
+            } else {
+              alerts.resolve(rule, key, AUTO, live + " live agents", now);
+            }
+          });
     }
   }
 

@@ -146,7 +146,7 @@ final class AlertRuleValidator {
               "scopeValue",
               "must be the job's id");
     }
-    boolean nodeRule = type == RuleType.NODE_OFFLINE;
+    boolean nodeRule = type == RuleType.NODE_OFFLINE || type == RuleType.NO_LIVE_AGENT;
     v.require(
         !(nodeRule && scope == Scope.JOB), "scope", "must be ALL or APP for " + type + " rules");
     return scope == Scope.ALL ? null : value;

@@ -14,13 +14,13 @@ public enum RuleType {
   FIRE_DELAY,
   /** An agent went offline. */
   NODE_OFFLINE,
-  /** An app has no live agent (not evaluated yet). */
+  /** An app the node registry knows has no live agent. */
   NO_LIVE_AGENT,
   /** Messages reached a dead-letter queue (not evaluated yet). */
   DEAD_LETTER;
 
   /** Whether monitor-service evaluates rules of this type. */
   public boolean evaluated() {
-    return this != NO_LIVE_AGENT && this != DEAD_LETTER;
+    return this != DEAD_LETTER;
   }
 }

@@ -103,6 +103,28 @@ public class MetricsQueries {
         .toList();
   }
 
+  /** A node's load in one minute, as it last reported in that minute. */
+  public record NodePoint(
+      Instant time, Double cpuLoad, Long heapUsedBytes, Integer running, Integer capacity) {}
+
+  /** The minutes of {@code nodeId} with a reading, from {@code from} (inclusive) to {@code to}. */
+  public List<NodePoint> node(String nodeId, Instant from, Instant to) {
+    return jdbc.sql(
+            "SELECT bucket_start, cpu_load, heap_used_bytes, running, capacity FROM scheduler_metrics"
+                + " WHERE scope = 'NODE' AND subject = ? AND bucket_start >= ? AND bucket_start < ?"
+                + " ORDER BY bucket_start")
+        .params(nodeId, Timestamp.from(from), Timestamp.from(to))
+        .query(
+            (rs, n) ->
+                new NodePoint(
+                    rs.getTimestamp("bucket_start").toInstant(),
+                    (Double) rs.getObject("cpu_load", Double.class),
+                    (Long) rs.getObject("heap_used_bytes", Long.class),
+                    (Integer) rs.getObject("running", Integer.class),
+                    (Integer) rs.getObject("capacity", Integer.class)))
+        .list();
+  }
+
   /** One subject over a window. */
   public record Summary(String subject, String app, Point point) {}
 

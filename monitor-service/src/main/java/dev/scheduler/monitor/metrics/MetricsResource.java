@@ -65,6 +65,20 @@ public class MetricsResource {
     return series(Scope.JOB, Long.toString(jobId), from, to, step);
   }
 
+  /** A node's load, a point per minute with a reading. */
+  public record NodeSeries(
+      String nodeId, Instant from, Instant to, List<MetricsQueries.NodePoint> points) {}
+
+  @GetMapping("/nodes/{nodeId}")
+  public NodeSeries node(
+      @PathVariable String nodeId,
+      @RequestParam(required = false) String from,
+      @RequestParam(required = false) String to) {
+    Series window = series(Scope.NODE, nodeId, from, to, null);
+    return new NodeSeries(
+        nodeId, window.from(), window.to(), queries.node(nodeId, window.from(), window.to()));
+  }
+
   /** The platform, each app and the jobs that failed most, over {@code window} up to now. */
   public record Overview(
       Instant from,
@@ -96,6 +110,14 @@ public class MetricsResource {
 
   private Series series(
       Scope scope, String subject, String fromText, String toText, String stepText) {
+    Window w = window(fromText, toText, stepText);
+    return queries.series(scope, subject, w.from(), w.to(), w.step());
+  }
+
+  /** A checked span and step of a series. */
+  private record Window(Instant from, Instant to, Duration step) {}
+
+  private Window window(String fromText, String toText, String stepText) {
     List<FieldViolation> bad = new ArrayList<>();
     Instant now = clock.instant();
     Instant to = instant("to", toText, now, bad);
@@ -120,7 +142,7 @@ public class MetricsResource {
     if (!bad.isEmpty()) {
       throw ApiException.invalid(bad);
     }
-    return queries.series(scope, subject, from.truncatedTo(ChronoUnit.MINUTES), to, step);
+    return new Window(from.truncatedTo(ChronoUnit.MINUTES), to, step);
   }
 
   private static Instant instant(
