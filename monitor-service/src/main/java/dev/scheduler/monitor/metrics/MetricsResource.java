@@ -4,10 +4,15 @@ import dev.scheduler.contracts.FieldViolation;
 import dev.scheduler.monitor.metrics.MetricsQueries.Series;
 import dev.scheduler.monitor.metrics.MetricsQueries.Summary;
 import dev.scheduler.monitor.metrics.MinuteRollups.Scope;
+import dev.scheduler.monitor.report.DailyReport;
+import dev.scheduler.monitor.report.DailyReports;
+import dev.scheduler.monitor.report.ReportProperties;
 import dev.scheduler.support.ApiException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -32,10 +37,18 @@ public class MetricsResource {
   private static final Duration MAX_OVERVIEW_WINDOW = Duration.ofDays(7);
 
   private final MetricsQueries queries;
+  private final DailyReports reports;
+  private final ZoneId reportZone;
   private final Clock clock;
 
-  public MetricsResource(MetricsQueries queries, Clock clock) {
+  public MetricsResource(
+      MetricsQueries queries,
+      DailyReports reports,
+      ReportProperties reportProperties,
+      Clock clock) {
     this.queries = queries;
+    this.reports = reports;
+    this.reportZone = reportProperties.zone();
     this.clock = clock;
   }
 
@@ -63,6 +76,36 @@ public class MetricsResource {
       @RequestParam(required = false) String to,
       @RequestParam(required = false) String step) {
     return series(Scope.JOB, Long.toString(jobId), from, to, step);
+  }
+
+  /**
+   * The report of one calendar day ({@code date}, default yesterday) in {@code zone} (an IANA zone,
+   * default the configured one).
+   */
+  @GetMapping("/reports/daily")
+  public DailyReport daily(
+      @RequestParam(required = false) String date, @RequestParam(required = false) String zone) {
+    List<FieldViolation> bad = new ArrayList<>();
+    ZoneId zoneId = reportZone;
+    if (zone != null && !zone.isBlank()) {
+      try {
+        zoneId = ZoneId.of(zone);
+      } catch (java.time.DateTimeException e) {
+        bad.add(new FieldViolation("zone", "must be an IANA time zone such as Europe/Berlin"));
+      }
+    }
+    LocalDate day = LocalDate.ofInstant(clock.instant(), zoneId).minusDays(1);
+    if (date != null && !date.isBlank()) {
+      try {
+        day = LocalDate.parse(date);
+      } catch (DateTimeParseException e) {
+        bad.add(new FieldViolation("date", "must be an ISO-8601 date such as 2026-01-31"));
+      }
+    }
+    if (!bad.isEmpty()) {
+      throw ApiException.invalid(bad);
+    }
+    return reports.of(day, zoneId);
   }
 
   /** A node's load, a point per minute with a reading. */
