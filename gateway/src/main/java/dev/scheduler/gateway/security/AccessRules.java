@@ -7,9 +7,9 @@ import org.springframework.http.HttpMethod;
 
 /**
  * Which role a request through the gateway needs, by method and path. Reads need VIEWER; the
- * operator's actions (trigger, pause, resume, retry, cancel, acknowledge) need OPERATOR; anything
- * else that changes something needs ADMIN. The agents' own endpoints (heartbeat, leaving the
- * registry) are not reachable through the gateway at all.
+ * operator's actions (trigger, pause, resume, retry, cancel, acknowledge and resolve alerts) need
+ * OPERATOR; anything else that changes something needs ADMIN. The agents' own endpoints (heartbeat,
+ * leaving the registry) are not reachable through the gateway at all.
  */
 public final class AccessRules {
 
@@ -20,7 +20,7 @@ public final class AccessRules {
       List.of(
           Pattern.compile("/api/v1/jobs/[^/]+/(trigger|pause|resume)/?"),
           Pattern.compile("/api/v1/executions/[^/]+/(retry|cancel)/?"),
-          Pattern.compile("/api/v1/alerts/[^/]+/acknowledge/?"));
+          Pattern.compile("/api/v1/alerts/[^/]+/(acknowledge|resolve)/?"));
 
   /** Computations that change nothing although they are POSTed (a schedule's preview). */
   private static final List<Pattern> READS_BY_POST =

@@ -59,10 +59,16 @@ class GatewaySecurityTest extends GatewayTest {
     expect("OPERATOR", HttpMethod.POST, "/api/v1/jobs/7/pause", 200);
     expect("OPERATOR", HttpMethod.POST, "/api/v1/executions/1-2-0/retry", 200);
     expect("OPERATOR", HttpMethod.POST, "/api/v1/executions/1-2-0/cancel", 200);
+    expect("OPERATOR", HttpMethod.POST, "/api/v1/alerts/3/acknowledge", 200);
+    expect("OPERATOR", HttpMethod.POST, "/api/v1/alerts/3/resolve", 200);
+    expect("VIEWER", HttpMethod.POST, "/api/v1/alerts/3/resolve", 403);
+    expect("OPERATOR", HttpMethod.POST, "/api/v1/alert-rules", 403);
     expect("OPERATOR", HttpMethod.POST, "/api/v1/jobs", 403);
     expect("OPERATOR", HttpMethod.DELETE, "/api/v1/jobs/7", 403);
 
     expect("ADMIN", HttpMethod.POST, "/api/v1/jobs", 200);
+    expect("ADMIN", HttpMethod.POST, "/api/v1/alert-rules", 200);
+    expect("ADMIN", HttpMethod.PUT, "/api/v1/notification-channels/2", 200);
     expect("ADMIN", HttpMethod.PUT, "/api/v1/jobs/7", 200);
     expect("ADMIN", HttpMethod.DELETE, "/api/v1/jobs/7", 200);
     expect("ADMIN", HttpMethod.POST, "/api/v1/jobs/7/trigger", 200);

@@ -225,6 +225,27 @@ public class AlertEngine {
     }
   }
 
+  /**
+   * A message reached the dead-letter queue of consumer group {@code group}: the dead-letter rules
+   * fire (one alert per group, counting the messages). They resolve by hand, once an operator has
+   * dealt with the queue: the broker does not say when it is emptied.
+   */
+  public void onDeadLetter(String group, String key, String messageId) {
+    String app =
+        group.startsWith("scheduler-agent-") ? group.substring("scheduler-agent-".length()) : null;
+    for (AlertRule rule : rules.enabled()) {
+      if (rule.type() != RuleType.DEAD_LETTER
+          || (app == null ? rule.scope() != AlertRule.Scope.ALL : !rule.coversApp(app))) {
+        continue;
+      }
+      fire(
+          rule,
+          new Subject("dlq:" + group, app, null, null, null),
+          "messages in the dead-letter queue of " + group,
+          "message " + (key == null ? messageId : key) + " failed 16 deliveries to " + group);
+    }
+  }
+
   /** Failure rates over each rule's window, from the minute rollups. */
   @Scheduled(fixedDelayString = "${scheduler.monitor.alerts.rate-interval:30s}")
   public void evaluateRates() {

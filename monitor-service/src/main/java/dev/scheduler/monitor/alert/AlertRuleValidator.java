@@ -34,9 +34,6 @@ final class AlertRuleValidator {
     v.bounded(r.name(), "name", MAX_NAME);
     v.bounded(r.description(), "description", MAX_DESCRIPTION);
     RuleType type = v.oneOf(RuleType.class, r.type(), "type", null);
-    if (type != null && !type.evaluated()) {
-      v.add("type", type + " rules are not evaluated by this version; nothing would ever fire");
-    }
     Severity severity = v.oneOf(Severity.class, r.severity(), "severity", null);
     Scope scope = v.oneOf(Scope.class, r.scope(), "scope", Scope.ALL);
     String scopeValue = scopeValue(r, scope, type, v);
@@ -146,7 +143,10 @@ final class AlertRuleValidator {
               "scopeValue",
               "must be the job's id");
     }
-    boolean nodeRule = type == RuleType.NODE_OFFLINE || type == RuleType.NO_LIVE_AGENT;
+    boolean nodeRule =
+        type == RuleType.NODE_OFFLINE
+            || type == RuleType.NO_LIVE_AGENT
+            || type == RuleType.DEAD_LETTER;
     v.require(
         !(nodeRule && scope == Scope.JOB), "scope", "must be ALL or APP for " + type + " rules");
     return scope == Scope.ALL ? null : value;

@@ -92,22 +92,34 @@ public class Alerts {
   @Transactional
   public Optional<Alert> resolve(
       AlertRule rule, String subjectKey, String by, String note, Instant now) {
-    Optional<Alert> open = byOpenKey(rule.openKey(subjectKey));
-    if (open.isEmpty()) {
-      return Optional.empty();
+    return byOpenKey(rule.openKey(subjectKey))
+        .filter(alert -> close(alert, by, note, now))
+        .map(alert -> get(alert.id()));
+  }
+
+  /**
+   * An operator closes an open alert (one that does not resolve by itself, or that they judge
+   * over).
+   */
+  @Transactional
+  public Alert resolveById(long id, String by, String note, Instant now) {
+    if (!close(get(id), by, note, now)) {
+      throw new ApiException(ProblemCode.STATE_CONFLICT, "alert " + id + " is resolved already");
     }
-    Alert alert = open.get();
+    return get(id);
+  }
+
+  private boolean close(Alert alert, String by, String note, Instant now) {
     int done =
         jdbc.sql(
                 "UPDATE scheduler_alert SET status = 'RESOLVED', open_key = NULL, resolved_at = ?,"
                     + " resolved_by = ?, version = version + 1 WHERE id = ? AND open_key IS NOT NULL")
             .params(Timestamp.from(now), by, alert.id())
             .update();
-    if (done == 0) {
-      return Optional.empty();
+    if (done == 1) {
+      step(alert.id(), now, "RESOLVED", alert.status(), Status.RESOLVED, by, note);
     }
-    step(alert.id(), now, "RESOLVED", alert.status(), Status.RESOLVED, by, note);
-    return Optional.of(get(alert.id()));
+    return done == 1;
   }
 
   /** An operator takes a firing alert on: it is not notified again while it stays open. */

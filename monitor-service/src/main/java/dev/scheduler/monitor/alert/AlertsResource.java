@@ -50,7 +50,7 @@ public class AlertsResource {
     return new Detail(alerts.get(id), alerts.steps(id));
   }
 
-  /** What an operator may say when acknowledging. */
+  /** What an operator may say when acknowledging or resolving. */
   public record Acknowledgement(String note) {}
 
   @PostMapping("/{id}/acknowledge")
@@ -58,12 +58,24 @@ public class AlertsResource {
       @PathVariable long id,
       @RequestBody(required = false) Acknowledgement body,
       HttpServletRequest http) {
+    return alerts.acknowledge(id, Caller.of(http).name(), note(body), clock.instant());
+  }
+
+  /** Closes an open alert by hand (dead letters, or a condition the operator judges over). */
+  @PostMapping("/{id}/resolve")
+  public Alert resolve(
+      @PathVariable long id,
+      @RequestBody(required = false) Acknowledgement body,
+      HttpServletRequest http) {
+    return alerts.resolveById(id, Caller.of(http).name(), note(body), clock.instant());
+  }
+
+  private static String note(Acknowledgement body) {
     Violations v = new Violations();
     if (body != null) {
       v.bounded(body.note(), "note", 1_000);
     }
     v.throwIfAny();
-    return alerts.acknowledge(
-        id, Caller.of(http).name(), body == null ? null : body.note(), clock.instant());
+    return body == null ? null : body.note();
   }
 }

@@ -16,11 +16,6 @@ public enum RuleType {
   NODE_OFFLINE,
   /** An app the node registry knows has no live agent. */
   NO_LIVE_AGENT,
-  /** Messages reached a dead-letter queue (not evaluated yet). */
+  /** Messages reached the dead-letter queue of a platform group, or of an app's agents. */
   DEAD_LETTER;
-
-  /** Whether monitor-service evaluates rules of this type. */
-  public boolean evaluated() {
-    return this != DEAD_LETTER;
-  }
 }

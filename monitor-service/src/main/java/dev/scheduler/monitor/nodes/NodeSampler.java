@@ -2,6 +2,7 @@ package dev.scheduler.monitor.nodes;
 
 import dev.scheduler.contracts.NodeState;
 import dev.scheduler.monitor.alert.AlertEngine;
+import dev.scheduler.monitor.ingest.DeadLetters;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpClient;
@@ -28,7 +29,8 @@ import org.springframework.web.client.RestClient;
  * Reads the node registry from execution-service (which receives the agents' heartbeats) every 30
  * s: the count of nodes by state for Prometheus ({@code scheduler_nodes{state}}), each node's load
  * in the minute rollups (scope NODE), and the live agents per app for the no-live-agent rules. An
- * app is known from its nodes in the registry, offline ones included.
+ * app is known from its nodes in the registry, offline ones included; its agents' dead-letter queue
+ * is watched from then on.
  */
 @Component
 public class NodeSampler {
@@ -39,6 +41,7 @@ public class NodeSampler {
   private final RestClient http;
   private final JdbcClient jdbc;
   private final AlertEngine alerts;
+  private final DeadLetters deadLetters;
   private final Clock clock;
   private final Map<NodeState, Integer> byState = new EnumMap<>(NodeState.class);
 
@@ -46,6 +49,7 @@ public class NodeSampler {
       @Value("${scheduler.monitor.execution-service-url:http://127.0.0.1:8082}") String url,
       JdbcClient jdbc,
       AlertEngine alerts,
+      DeadLetters deadLetters,
       Clock clock,
       MeterRegistry meters) {
     JdkClientHttpRequestFactory requests =
@@ -55,6 +59,7 @@ public class NodeSampler {
     this.http = RestClient.builder().baseUrl(url).requestFactory(requests).build();
     this.jdbc = jdbc;
     this.alerts = alerts;
+    this.deadLetters = deadLetters;
     this.clock = clock;
     for (NodeState state : NodeState.values()) {
       Gauge.builder("scheduler.nodes", this, s -> s.count(state))
@@ -106,6 +111,7 @@ public class NodeSampler {
       byState.putAll(counts);
     }
     alerts.onLiveAgents(liveByApp);
+    liveByApp.keySet().forEach(deadLetters::watchApp);
     return nodes;
   }
 

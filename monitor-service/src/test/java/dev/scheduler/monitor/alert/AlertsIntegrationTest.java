@@ -4,6 +4,7 @@ import static dev.scheduler.monitor.MonitorEvents.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.scheduler.contracts.ConsumerGroups;
 import dev.scheduler.contracts.Contracts;
 import dev.scheduler.contracts.ExecutionEventType;
 import dev.scheduler.contracts.FireEvent;
@@ -14,6 +15,7 @@ import dev.scheduler.contracts.RetryPolicy;
 import dev.scheduler.contracts.Topics;
 import dev.scheduler.monitor.HttpRecorder;
 import dev.scheduler.monitor.MonitorEvents;
+import dev.scheduler.monitor.ingest.DeadLetters;
 import dev.scheduler.testkit.EmbeddedRocketMq;
 import dev.scheduler.testkit.FireTraffic;
 import dev.scheduler.testkit.RealServers;
@@ -43,6 +45,7 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -60,6 +63,8 @@ import org.springframework.test.context.DynamicPropertySource;
     })
 @RealServers(redis = false)
 @AutoConfigureObservability(tracing = false)
+// closed after the class: a live context would go on consuming the shared topics
+@DirtiesContext
 class AlertsIntegrationTest {
 
   private static final Instant NOW = Instant.parse("2026-11-25T10:15:00Z");
@@ -285,6 +290,39 @@ class AlertsIntegrationTest {
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> "RESOLVED".equals(alertById(alert).get("status")));
+  }
+
+  @Test
+  void a_message_in_a_dead_letter_queue_raises_an_alert_an_operator_resolves() {
+    long rule =
+        create(
+            "/api/v1/alert-rules",
+            Map.of("name", "dlq-" + APP, "type", "DEAD_LETTER", "severity", "CRITICAL"));
+    String topic = DeadLetters.topicOf(ConsumerGroups.EXECUTION_EVENTS);
+    // resent until seen: the broker makes the topic at its first message, and the watcher finds
+    // it at its next route refresh
+    Map<?, ?> alert =
+        await()
+            .atMost(Duration.ofSeconds(90))
+            .pollInterval(Duration.ofSeconds(2))
+            .until(
+                () -> {
+                  traffic.send(
+                      new Message(topic, "FAILED", "1-2-0", "{}".getBytes(StandardCharsets.UTF_8)));
+                  return openAlert(rule);
+                },
+                a -> a != null);
+    assertThat(alert.get("title"))
+        .isEqualTo("messages in the dead-letter queue of " + ConsumerGroups.EXECUTION_EVENTS);
+
+    Map<?, ?> resolved =
+        post(
+                "/api/v1/alerts/" + alert.get("id") + "/resolve",
+                Map.of("note", "resent by hand"),
+                Map.class)
+            .getBody();
+    assertThat(resolved.get("status")).isEqualTo("RESOLVED");
+    assertThat(resolved.get("resolvedBy")).isEqualTo("unknown");
   }
 
   @Test

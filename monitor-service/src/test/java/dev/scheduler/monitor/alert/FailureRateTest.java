@@ -19,6 +19,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.test.annotation.DirtiesContext;
 
 /**
  * A failure-rate rule judged from the minute rollups at a settable time: quiet below its least
@@ -26,6 +27,8 @@ import org.springframework.context.annotation.Bean;
  */
 @SpringBootTest(properties = "scheduler.monitor.group-suffix=-rate-test")
 @RealServers(redis = false)
+// closed after the class: a live context would go on consuming the shared topics
+@DirtiesContext
 class FailureRateTest {
 
   private static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");

@@ -27,6 +27,7 @@ import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.test.annotation.DirtiesContext;
 
 /**
  * Execution events on the real broker become Prometheus metrics and minute rollups on MariaDB, each
@@ -37,6 +38,8 @@ import org.springframework.http.ResponseEntity;
     properties = "scheduler.monitor.group-suffix=-metrics-test")
 @RealServers(redis = false)
 @AutoConfigureObservability(tracing = false) // tests get no Prometheus endpoint without it
+// closed after the class: a live context would go on consuming the shared topics
+@DirtiesContext
 class MetricsIntegrationTest {
 
   private static final Instant MINUTE = Instant.parse("2026-11-25T10:15:00Z");

@@ -24,6 +24,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.context.annotation.Bean;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -39,6 +40,8 @@ import org.springframework.test.context.DynamicPropertySource;
       "scheduler.monitor.nodes.sample-interval=1h"
     })
 @RealServers(redis = false)
+// closed after the class: a live context would go on consuming the shared topics
+@DirtiesContext
 class NodeSamplerTest {
 
   private static final Instant NOW = Instant.parse("2026-11-25T10:15:20Z");

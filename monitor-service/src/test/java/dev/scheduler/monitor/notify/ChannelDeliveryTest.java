@@ -33,6 +33,7 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -49,6 +50,8 @@ import org.springframework.test.context.DynamicPropertySource;
       "scheduler.monitor.notify.mail-from=scheduler@example.com"
     })
 @RealServers(redis = false)
+// closed after the class: a live context would go on consuming the shared topics
+@DirtiesContext
 class ChannelDeliveryTest {
 
   private static final Instant NOW = Instant.parse("2026-11-25T10:15:00.250Z");

@@ -26,6 +26,7 @@ import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.test.annotation.DirtiesContext;
 
 /**
  * The daily report of a calendar day in a zone, read through the API and sent once each morning to
@@ -39,6 +40,8 @@ import org.springframework.http.ResponseEntity;
       "scheduler.monitor.report.channel-ids=1"
     })
 @RealServers(redis = false)
+// closed after the class: a live context would go on consuming the shared topics
+@DirtiesContext
 class DailyReportTest {
 
   /** 2026-11-24 in Shanghai: 2026-11-23T16:00Z to 2026-11-24T16:00Z. */
