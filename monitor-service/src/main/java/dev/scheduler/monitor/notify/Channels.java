@@ -57,6 +57,14 @@ public class Channels {
         .orElseThrow(() -> ApiException.notFound("notification channel " + id));
   }
 
+  /** The channel named {@code name}, if any. */
+  public java.util.Optional<Channel> byName(String name) {
+    return jdbc.sql("SELECT * FROM scheduler_notification_channel WHERE name = ?")
+        .param(name)
+        .query(Channels::channel)
+        .optional();
+  }
+
   @Transactional
   public Channel create(ChannelRequest request) {
     Channel c = validate(request, false, null);

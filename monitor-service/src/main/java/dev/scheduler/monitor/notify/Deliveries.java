@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -78,6 +79,28 @@ public class Deliveries implements DisposableBean {
     }
   }
 
+  /** E-mails {@code notice} to {@code addresses} later (a job's contacts), with retries. */
+  public void email(List<String> addresses, Notice notice, Consumer<Outcome> done) {
+    Channel contacts =
+        new Channel(
+            0,
+            "job contacts",
+            ChannelType.EMAIL,
+            null,
+            null,
+            List.copyOf(addresses),
+            true,
+            60,
+            0,
+            null,
+            null);
+    try {
+      senders.execute(() -> done.accept(withRetries(contacts, notice)));
+    } catch (RejectedExecutionException e) {
+      done.accept(new Outcome(false, "not sent to the job's contacts: the send queue is full"));
+    }
+  }
+
   /** Sends {@code notice} to channel {@code channelId} now, with retries, and says how it went. */
   public Outcome deliver(long channelId, Notice notice) {
     Channel channel;
@@ -98,6 +121,10 @@ public class Deliveries implements DisposableBean {
               + channel.ratePerMinute()
               + " per minute");
     }
+    return withRetries(channel, notice);
+  }
+
+  private Outcome withRetries(Channel channel, Notice notice) {
     Retry retry =
         Retry.of(
             "channel-" + channel.id(),
