@@ -1,6 +1,6 @@
 package dev.scheduler.monitor.alert;
 
-import java.net.http.HttpClient;
+import dev.scheduler.monitor.InternalHttp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,7 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.RestClient;
 
@@ -41,11 +40,7 @@ public class JobContacts {
   public JobContacts(
       @Value("${scheduler.monitor.job-service-url:http://127.0.0.1:8081}") String url,
       Clock clock) {
-    JdkClientHttpRequestFactory requests =
-        new JdkClientHttpRequestFactory(
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build());
-    requests.setReadTimeout(Duration.ofSeconds(5));
-    this.http = RestClient.builder().baseUrl(url).requestFactory(requests).build();
+    this.http = InternalHttp.client(url);
     this.clock = clock;
   }
 

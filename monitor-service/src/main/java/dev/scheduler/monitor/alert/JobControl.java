@@ -1,10 +1,8 @@
 package dev.scheduler.monitor.alert;
 
 import dev.scheduler.contracts.Headers;
-import java.net.http.HttpClient;
-import java.time.Duration;
+import dev.scheduler.monitor.InternalHttp;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.RestClient;
 
@@ -21,11 +19,7 @@ public class JobControl {
 
   public JobControl(
       @Value("${scheduler.monitor.job-service-url:http://127.0.0.1:8081}") String url) {
-    JdkClientHttpRequestFactory requests =
-        new JdkClientHttpRequestFactory(
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build());
-    requests.setReadTimeout(Duration.ofSeconds(5));
-    this.http = RestClient.builder().baseUrl(url).requestFactory(requests).build();
+    this.http = InternalHttp.client(url);
   }
 
   /**

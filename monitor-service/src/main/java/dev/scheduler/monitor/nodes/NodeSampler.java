@@ -1,14 +1,13 @@
 package dev.scheduler.monitor.nodes;
 
 import dev.scheduler.contracts.NodeState;
+import dev.scheduler.monitor.InternalHttp;
 import dev.scheduler.monitor.alert.AlertEngine;
 import dev.scheduler.monitor.ingest.DeadLetters;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.net.http.HttpClient;
 import java.sql.Timestamp;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -19,7 +18,6 @@ import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -52,11 +50,7 @@ public class NodeSampler {
       DeadLetters deadLetters,
       Clock clock,
       MeterRegistry meters) {
-    JdkClientHttpRequestFactory requests =
-        new JdkClientHttpRequestFactory(
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build());
-    requests.setReadTimeout(Duration.ofSeconds(5));
-    this.http = RestClient.builder().baseUrl(url).requestFactory(requests).build();
+    this.http = InternalHttp.client(url);
     this.jdbc = jdbc;
     this.alerts = alerts;
     this.deadLetters = deadLetters;

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.scheduler.contracts.Contracts;
 import dev.scheduler.contracts.ExecutionEvent;
 import dev.scheduler.contracts.ExecutionEventType;
+import dev.scheduler.monitor.TestRules;
 import dev.scheduler.monitor.alert.Alert.Status;
 import dev.scheduler.monitor.metrics.MinuteRollups;
-import dev.scheduler.support.Caller;
 import dev.scheduler.testkit.RealServers;
 import dev.scheduler.testkit.SettableClock;
 import java.time.Duration;
@@ -52,26 +52,7 @@ class FailureRateTest {
   void the_rate_over_the_window_fires_above_its_threshold_and_resolves_below() {
     AlertRule rule =
         rules.create(
-            new AlertRuleRequest(
-                "rate-" + APP,
-                null,
-                "FAILURE_RATE",
-                "WARNING",
-                "APP",
-                APP,
-                0.5,
-                Duration.ofMinutes(10),
-                4,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null),
-            new Caller("admin", "ADMIN", null));
+            TestRules.rate("rate-" + APP, APP, 0.5, Duration.ofMinutes(10), 4), TestRules.ADMIN);
 
     // minute 0: 2 failures of 3 runs, below the least runs (4)
     outcomes(T0, 1, 2);

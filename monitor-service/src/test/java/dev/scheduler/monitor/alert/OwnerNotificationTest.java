@@ -11,10 +11,10 @@ import dev.scheduler.contracts.FireEvent;
 import dev.scheduler.contracts.RetryPolicy;
 import dev.scheduler.monitor.HttpRecorder;
 import dev.scheduler.monitor.MonitorEvents;
+import dev.scheduler.monitor.TestRules;
 import dev.scheduler.monitor.ingest.MonitorConsumers;
 import dev.scheduler.monitor.notify.ChannelRequest;
 import dev.scheduler.monitor.notify.Channels;
-import dev.scheduler.support.Caller;
 import dev.scheduler.testkit.FreePorts;
 import dev.scheduler.testkit.RealServers;
 import jakarta.mail.Message;
@@ -80,27 +80,7 @@ class OwnerNotificationTest {
     channels.create(
         new ChannelRequest(
             "team-hook", "WEBHOOK", OUTSIDE.url("/team"), null, null, null, null, null));
-    rules.create(
-        new AlertRuleRequest(
-            "owner-told",
-            null,
-            "EXECUTION_FAILED",
-            "WARNING",
-            "JOB",
-            "77",
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            true,
-            null,
-            null,
-            null,
-            null),
-        new Caller("admin", "ADMIN", null));
+    rules.create(TestRules.toOwner("owner-told", "EXECUTION_FAILED", 77), TestRules.ADMIN);
 
     FireEvent fire =
         MonitorEvents.fire("billing", 77, Instant.parse("2026-11-25T10:00:00Z"), RetryPolicy.NONE);

@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.scheduler.contracts.Json;
 import dev.scheduler.monitor.HttpRecorder;
+import dev.scheduler.monitor.TestRules;
 import dev.scheduler.monitor.alert.Alert.Status;
 import dev.scheduler.monitor.alert.AlertRule;
-import dev.scheduler.monitor.alert.AlertRuleRequest;
 import dev.scheduler.monitor.alert.AlertRules;
 import dev.scheduler.monitor.alert.Alerts;
-import dev.scheduler.support.Caller;
 import dev.scheduler.testkit.RealServers;
 import dev.scheduler.testkit.SettableClock;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -76,26 +75,7 @@ class NodeSamplerTest {
   void the_registry_gives_node_counts_loads_and_live_agent_alerts() {
     AlertRule rule =
         rules.create(
-            new AlertRuleRequest(
-                "no-agent-" + APP,
-                null,
-                "NO_LIVE_AGENT",
-                "CRITICAL",
-                "APP",
-                APP,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null),
-            new Caller("admin", "ADMIN", null));
+            TestRules.rule("no-agent-" + APP, "NO_LIVE_AGENT", "APP", APP), TestRules.ADMIN);
     registry(
         node("a-1", "ONLINE", 0.25), node("a-2", "OFFLINE", null), node("other-1", "SUSPECT", 0.5));
 
