@@ -73,7 +73,7 @@ public class ExecutionMetrics {
       Counter.builder("scheduler.job.executions")
           .description("attempts that ended, by job (the first jobs seen, up to a bound)")
           .tag("app", app)
-          .tag("job", Long.toString(event.jobId()))
+          .tag("job_id", Long.toString(event.jobId()))
           .tag("outcome", type.name())
           .register(meters)
           .increment();

@@ -231,7 +231,7 @@ class AlertsIntegrationTest {
                     .contains(
                         "scheduler_job_executions_total{app=\""
                             + APP
-                            + "\",job=\""
+                            + "\",job_id=\""
                             + (job + 1000)
                             + "\""));
     assertThat(openAlert(rule)).as("attempt 1 of 2 failed: a retry follows").isNull();

@@ -103,7 +103,7 @@ class MetricsIntegrationTest {
                     .contains(
                         "scheduler_job_executions_total{app=\""
                             + APP
-                            + "\",job=\"7\",outcome=\"FAILED\"} 2.0")
+                            + "\",job_id=\"7\",outcome=\"FAILED\"} 2.0")
                     .contains("scheduler_monitor_duplicates_total 1.0")
                     .contains(
                         "scheduler_execution_duration_seconds_count{app=\""
