@@ -87,8 +87,16 @@ public class AlertEngine {
       return;
     }
     boolean failure = type == ExecutionEventType.FAILED || type == ExecutionEventType.TIMED_OUT;
+    // the failure count is kept only for jobs a consecutive-failures rule watches: no rule, no
+    // write
+    boolean counted =
+        enabled.stream()
+            .anyMatch(
+                r ->
+                    r.type() == RuleType.CONSECUTIVE_FAILURES
+                        && r.covers(event.app(), event.jobId()));
     if (failure && event.lastAttemptEnded()) {
-      int streak = streak(event, true);
+      int streak = counted ? streak(event, true) : 0;
       for (AlertRule rule : enabled) {
         if (!rule.covers(event.app(), event.jobId())) {
           continue;
@@ -108,7 +116,9 @@ public class AlertEngine {
         }
       }
     } else if (type == ExecutionEventType.SUCCEEDED) {
-      streak(event, false);
+      if (counted) {
+        streak(event, false);
+      }
       for (AlertRule rule : enabled) {
         boolean cleared =
             rule.type() == RuleType.EXECUTION_FAILED

@@ -13,17 +13,21 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.jdbc.support.KeyHolder;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * The alert rules in {@code scheduler_alert_rule}, and the enabled ones in memory for the engine:
- * reloaded after every change made here and every 30 s (changes made by another replica).
+ * read again once a change made here commits, and every 30 s (changes made by another replica).
  */
 @Component
 public class AlertRules {
@@ -31,6 +35,7 @@ public class AlertRules {
   private final JdbcClient jdbc;
   private final Clock clock;
   private final AtomicReference<List<AlertRule>> enabled = new AtomicReference<>();
+  private final AtomicLong changes = new AtomicLong();
 
   public AlertRules(JdbcClient jdbc, Clock clock) {
     this.jdbc = jdbc;
@@ -43,14 +48,48 @@ public class AlertRules {
     return rules != null ? rules : reload();
   }
 
-  @org.springframework.scheduling.annotation.Scheduled(fixedDelay = 30_000)
+  /**
+   * Reads the enabled rules again (changes made by another replica). A change committed here while
+   * it reads wins: this read may predate it and is then dropped.
+   */
+  @Scheduled(fixedDelay = 30_000)
   public List<AlertRule> reload() {
-    List<AlertRule> rules =
-        jdbc.sql("SELECT * FROM scheduler_alert_rule WHERE enabled = TRUE ORDER BY id")
-            .query(AlertRules::rule)
-            .list();
-    enabled.set(rules);
+    long seen = changes.get();
+    List<AlertRule> rules = query();
+    synchronized (this) {
+      if (changes.get() == seen) {
+        enabled.set(rules);
+      }
+    }
     return rules;
+  }
+
+  /** After a change here commits: the rules are read again at once and that read wins. */
+  private void reloadAfterCommit() {
+    Runnable changed =
+        () -> {
+          synchronized (this) {
+            changes.incrementAndGet();
+            enabled.set(query());
+          }
+        };
+    if (TransactionSynchronizationManager.isSynchronizationActive()) {
+      TransactionSynchronizationManager.registerSynchronization(
+          new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+              changed.run();
+            }
+          });
+    } else {
+      changed.run();
+    }
+  }
+
+  private List<AlertRule> query() {
+    return jdbc.sql("SELECT * FROM scheduler_alert_rule WHERE enabled = TRUE ORDER BY id")
+        .query(AlertRules::rule)
+        .list();
   }
 
   public List<AlertRule> list() {
@@ -88,7 +127,7 @@ public class AlertRules {
     } catch (DuplicateKeyException e) {
       throw nameTaken(rule);
     }
-    reload();
+    reloadAfterCommit();
     return get(key.getKey().longValue());
   }
 
@@ -120,7 +159,7 @@ public class AlertRules {
           ProblemCode.VERSION_CONFLICT,
           "alert rule " + id + " changed since version " + rule.version() + "; read it again");
     }
-    reload();
+    reloadAfterCommit();
     return get(id);
   }
 
@@ -128,7 +167,7 @@ public class AlertRules {
   public void delete(long id) {
     get(id);
     jdbc.sql("DELETE FROM scheduler_alert_rule WHERE id = ?").param(id).update();
-    reload();
+    reloadAfterCommit();
   }
 
   private boolean channelExists(long id) {
