@@ -66,9 +66,32 @@ for entry in "${services[@]}"; do
   exit 1
 done
 
+# The demo: a job through the gateway with the local admin key, run by the sample app's agent.
+key="X-Api-Key: local-dev-admin-key"
+api=http://127.0.0.1:8080/api/v1
+curl -s -o /dev/null -X POST "$api/jobs" -H "$key" -H 'Content-Type: application/json' -d '{
+  "app": "sample-app", "name": "demo-hello", "jobType": "BEAN", "handler": "quick",
+  "schedule": {"type": "CRON", "cron": "0/10 * * * * ?", "timeZone": "UTC"}}' || true
+echo "Demo job 'demo-hello' (every 10 s) created through the gateway; waiting for its first run..."
+demo=""
+for _ in $(seq 1 60); do
+  demo=$(curl -s "$api/executions?app=sample-app&status=SUCCEEDED&size=1" -H "$key" || true)
+  if echo "$demo" | grep -q '"executionId"'; then
+    echo "$demo" | sed -E 's/.*"executionId":"([^"]+)".*"status":"([A-Z]+)".*"nodeId":"([^"]+)".*/  execution \1: \2 on \3/'
+    break
+  fi
+  sleep 1
+done
+echo "$demo" | grep -q '"executionId"' || echo "  no run within 60 s; see $stack/logs/sample-app.log" >&2
+
 cat <<EOT
 
-The suite runs. Health: http://127.0.0.1:<port>/actuator/health
+The suite runs. API through the gateway with -H '$key':
+  API                http://127.0.0.1:8080/api/v1/jobs
+  Swagger UI         http://127.0.0.1:8080/swagger-ui.html
+  Metrics overview   http://127.0.0.1:8080/api/v1/metrics/overview (with the key)
+  Prometheus output  http://127.0.0.1:<port>/actuator/prometheus of each service
+Services (health at /actuator/health):
   gateway            http://127.0.0.1:8080
   job-service        http://127.0.0.1:8081
   execution-service  http://127.0.0.1:8082
