@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Starts the suite on this machine with embedded defaults: the real RocketMQ name server (port
 # 9876) and broker in a process of their own, an H2 database file per service under
-# .local-stack/data, the local Redis on 6379; waits until each service reports healthy and prints
-# where they listen. Logs go to .local-stack/logs. Stop with deploy/local/stop.sh.
+# .local-stack/data, the local Redis on 6379; waits until each service reports healthy, creates a
+# demo job through the gateway and waits for its first run, and prints
+# where they listen. Logs go to .local-stack/logs. Stop with deploy/local/stop.sh, or start with
+# --attach to stay in the foreground and stop everything with Ctrl-C.
 set -euo pipefail
+attach=0
+[ "${1:-}" = "--attach" ] && attach=1
 root=$(cd "$(dirname "$0")/../.." && pwd)
 stack="$root/.local-stack"
 mkdir -p "$stack/logs" "$stack/data"
@@ -101,3 +105,11 @@ Services (health at /actuator/health):
 Logs: $stack/logs
 Stop: deploy/local/stop.sh
 EOT
+
+if [ "$attach" = 1 ]; then
+  echo "Attached: following the sample app's log; Ctrl-C stops the suite."
+  tail -n 0 -f "$stack/logs/sample-app.log" &
+  follower=$!
+  trap 'kill "$follower" 2>/dev/null; "$root/deploy/local/stop.sh"; exit 0' INT TERM
+  wait "$follower"
+fi
