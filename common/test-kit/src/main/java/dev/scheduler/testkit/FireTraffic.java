@@ -39,9 +39,7 @@ public final class FireTraffic implements AutoCloseable {
     producer.setNamesrvAddr(nameServer);
     producer.setInstanceName("test-fires-" + id);
     producer.start();
-    reader = new DefaultMQPushConsumer("test-execution-reader-" + id);
-    reader.setNamesrvAddr(nameServer);
-    reader.setInstanceName("test-execution-reader-" + id);
+    reader = TestConsumers.fromNow("test-execution-reader-" + id, nameServer);
     reader.subscribe(Topics.EXECUTION, "*");
     reader.registerMessageListener(
         // Orderly: the agent sends the events of one execution to one queue, one after the other,
@@ -52,9 +50,7 @@ public final class FireTraffic implements AutoCloseable {
               return ConsumeOrderlyStatus.SUCCESS;
             });
     reader.start();
-    fireReader = new DefaultMQPushConsumer("test-fire-reader-" + id);
-    fireReader.setNamesrvAddr(nameServer);
-    fireReader.setInstanceName("test-fire-reader-" + id);
+    fireReader = TestConsumers.fromNow("test-fire-reader-" + id, nameServer);
     fireReader.subscribe(Topics.FIRE, "*");
     fireReader.registerMessageListener(
         (MessageListenerOrderly)

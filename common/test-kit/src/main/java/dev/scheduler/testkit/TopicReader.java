@@ -18,9 +18,7 @@ public final class TopicReader<T> implements AutoCloseable {
 
   private TopicReader(String nameServer, String topic, Class<T> type) throws MQClientException {
     String id = "test-reader-" + UUID.randomUUID();
-    consumer = new DefaultMQPushConsumer(id);
-    consumer.setNamesrvAddr(nameServer);
-    consumer.setInstanceName(id);
+    consumer = TestConsumers.fromNow(id, nameServer);
     consumer.subscribe(topic, "*");
     consumer.registerMessageListener(
         (MessageListenerConcurrently)
