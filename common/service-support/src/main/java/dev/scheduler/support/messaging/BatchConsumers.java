@@ -9,6 +9,7 @@ import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
 import org.apache.rocketmq.client.exception.MQClientException;
+import org.apache.rocketmq.common.UtilAll;
 import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.slf4j.Logger;
@@ -23,12 +24,18 @@ public final class BatchConsumers {
 
   private static final Logger log = LoggerFactory.getLogger(BatchConsumers.class);
 
+  /** How far before its start a group seen for the first time reads. */
+  public static final int FIRST_START_LOOKBACK_SECONDS = 10;
+
   private BatchConsumers() {}
 
   /**
    * A push consumer of {@code topic} (every tag) in {@code group}, not started, handing batches of
-   * up to {@code batchSize} messages to {@code handler} on {@code threads} threads. A new group
-   * starts at the end of the topic.
+   * up to {@code batchSize} messages to {@code handler} on {@code threads} threads. A group seen
+   * for the first time reads from {@value #FIRST_START_LOOKBACK_SECONDS} s before it started: a new
+   * group's consumer gets its queues only once the broker has balanced them, and starting at the
+   * queues' end then would skip what was sent in between (handlers are idempotent, so reading a
+   * little earlier costs nothing). A known group goes on from its committed offsets.
    */
   public static DefaultMQPushConsumer create(
       String nameServer,
@@ -42,7 +49,10 @@ public final class BatchConsumers {
     consumer.setNamesrvAddr(nameServer);
     // One broker client per consumer: several application contexts may share a JVM (tests).
     consumer.setInstanceName(group + "-" + UUID.randomUUID());
-    consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_LAST_OFFSET);
+    consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_TIMESTAMP);
+    consumer.setConsumeTimestamp(
+        UtilAll.timeMillisToHumanString3(
+            System.currentTimeMillis() - FIRST_START_LOOKBACK_SECONDS * 1000L));
     consumer.setConsumeThreadMin(threads);
     consumer.setConsumeThreadMax(threads);
     consumer.setConsumeMessageBatchMaxSize(batchSize);
