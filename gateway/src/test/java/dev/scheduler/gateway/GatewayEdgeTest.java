@@ -2,8 +2,10 @@ package dev.scheduler.gateway;
 
 import static dev.scheduler.gateway.TestGateway.key;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.scheduler.contracts.Headers;
+import java.time.Duration;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -45,9 +47,14 @@ class GatewayEdgeTest extends GatewayTest {
             .getFirst(Headers.REQUEST_ID);
     assertThat(given).isNotBlank();
     assertThat(SERVICE.seen()).anySatisfy(seen -> assertThat(seen.requestId()).isEqualTo(given));
-    assertThat(output)
-        .contains("GET /api/v1/jobs/1 200 ")
-        .contains("caller=key:viewer requestId=" + given);
+    // the line is written when the exchange completes, which may be just after the client has it
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertThat(output)
+                    .contains("GET /api/v1/jobs/1 200 ")
+                    .contains("caller=key:viewer requestId=" + given));
 
     // the client's own id is kept when it is plain, replaced when it is not
     http.get()
@@ -85,7 +92,13 @@ class GatewayEdgeTest extends GatewayTest {
         .expectBody()
         .jsonPath("$.requestId")
         .isEqualTo("refused-1");
-    assertThat(output).contains("GET /api/v1/executions 401 ").contains("requestId=refused-1");
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertThat(output)
+                    .contains("GET /api/v1/executions 401 ")
+                    .contains("requestId=refused-1"));
   }
 
   @Test
