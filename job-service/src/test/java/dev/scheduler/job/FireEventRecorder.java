@@ -3,14 +3,15 @@ package dev.scheduler.job;
 import dev.scheduler.contracts.FireEvent;
 import dev.scheduler.contracts.Json;
 import dev.scheduler.contracts.Topics;
+import dev.scheduler.testkit.TestConsumers;
 import java.util.List;
+import java.util.Queue;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
 import org.apache.rocketmq.client.exception.MQClientException;
-import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 
 /** Reads every fire event off the broker, as an agent would, and keeps them for assertions. */
 final class FireEventRecorder implements AutoCloseable {
@@ -18,16 +19,13 @@ final class FireEventRecorder implements AutoCloseable {
   record Received(FireEvent event, String tags, String keys) {}
 
   private final DefaultMQPushConsumer consumer;
-  private final List<Received> received = new CopyOnWriteArrayList<>();
+  private final Queue<Received> received = new ConcurrentLinkedQueue<>();
 
   FireEventRecorder(String nameServer) throws MQClientException {
-    consumer =
-        new DefaultMQPushConsumer(
-            "test-fire-reader-" + UUID.randomUUID().toString().substring(0, 8));
-    consumer.setNamesrvAddr(nameServer);
-    consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
+    // From a few seconds back, not from the topic's start: the shared broker holds every fire of
+    // the earlier test classes, and reading them all first could outlast a test's wait.
+    consumer = TestConsumers.fromNow("test-fire-reader-" + UUID.randomUUID(), nameServer);
     consumer.subscribe(Topics.FIRE, "*");
-    consumer.setInstanceName("recorder-" + UUID.randomUUID());
     consumer.registerMessageListener(
         (MessageListenerConcurrently)
             (messages, context) -> {

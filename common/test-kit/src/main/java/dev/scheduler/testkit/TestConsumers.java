@@ -5,7 +5,7 @@ import org.apache.rocketmq.common.UtilAll;
 import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 
 /** Broker consumers of the tests' own readers. */
-final class TestConsumers {
+public final class TestConsumers {
 
   private TestConsumers() {}
 
@@ -14,7 +14,7 @@ final class TestConsumers {
    * was made: a new group otherwise starts at the queues' end only once the broker has assigned it
    * its queues, and a message sent in between would never be read.
    */
-  static DefaultMQPushConsumer fromNow(String group, String nameServer) {
+  public static DefaultMQPushConsumer fromNow(String group, String nameServer) {
     DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(group);
     consumer.setNamesrvAddr(nameServer);
     consumer.setInstanceName(group);

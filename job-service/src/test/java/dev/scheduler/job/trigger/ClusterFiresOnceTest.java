@@ -10,6 +10,7 @@ import dev.scheduler.job.JobServiceApplication;
 import dev.scheduler.testkit.EmbeddedRocketMq;
 import dev.scheduler.testkit.RedisEndpoint;
 import dev.scheduler.testkit.ServiceArgs;
+import dev.scheduler.testkit.TestConsumers;
 import dev.scheduler.testkit.TestDatabase;
 import dev.scheduler.testkit.TestDatabases;
 import dev.scheduler.testkit.TestRedis;
@@ -28,7 +29,6 @@ import java.util.stream.Collectors;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
-import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.junit.jupiter.api.Test;
 import org.quartz.JobExecutionContext;
 import org.quartz.listeners.JobListenerSupport;
@@ -55,9 +55,7 @@ class ClusterFiresOnceTest {
     Map<String, List<FireEvent>> byFire = new ConcurrentHashMap<>();
     ConcurrentLinkedQueue<FireEvent> all = new ConcurrentLinkedQueue<>();
 
-    DefaultMQPushConsumer reader = new DefaultMQPushConsumer("cluster-reader-" + app);
-    reader.setNamesrvAddr(nameServer);
-    reader.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_LAST_OFFSET);
+    DefaultMQPushConsumer reader = TestConsumers.fromNow("cluster-reader-" + app, nameServer);
     reader.subscribe(Topics.FIRE, app);
     reader.registerMessageListener(
         (MessageListenerConcurrently)

@@ -8,6 +8,7 @@ import dev.scheduler.contracts.Json;
 import dev.scheduler.contracts.Topics;
 import dev.scheduler.testkit.EmbeddedRocketMq;
 import dev.scheduler.testkit.RealServers;
+import dev.scheduler.testkit.TestConsumers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -18,7 +19,6 @@ import java.util.concurrent.ConcurrentSkipListSet;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
-import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -46,9 +46,9 @@ class PassesKeepComingTest {
     String app = "passes-" + UUID.randomUUID().toString().substring(0, 8);
     ConcurrentSkipListSet<Instant> due = new ConcurrentSkipListSet<>();
     Map<Instant, Duration> late = new ConcurrentHashMap<>();
-    DefaultMQPushConsumer reader = new DefaultMQPushConsumer("passes-reader-" + app);
-    reader.setNamesrvAddr(EmbeddedRocketMq.shared().nameServerAddress());
-    reader.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_LAST_OFFSET);
+    DefaultMQPushConsumer reader =
+        TestConsumers.fromNow(
+            "passes-reader-" + app, EmbeddedRocketMq.shared().nameServerAddress());
     reader.subscribe(Topics.FIRE, app);
     reader.registerMessageListener(
         (MessageListenerConcurrently)

@@ -29,6 +29,9 @@ public class Consumers {
 
   private static final java.time.Duration START_MARGIN = java.time.Duration.ofMinutes(1);
 
+  /** How far before its start the first agent of an app ever reads fires. */
+  private static final java.time.Duration FIRST_START_LOOKBACK = java.time.Duration.ofSeconds(10);
+
   private final String nameServer;
   private final String app;
 
@@ -84,7 +87,13 @@ public class Consumers {
     DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(ConsumerGroups.agentFires(app));
     consumer.setNamesrvAddr(nameServer);
     consumer.setInstanceName(nodeId);
-    consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_LAST_OFFSET);
+    // Only an app's first agent ever meets this: its group is new, gets its queues once the broker
+    // has balanced them, and from the queues' end would skip fires sent in between. It reads from
+    // FIRST_START_LOOKBACK before its start instead; the execution guard drops a fire read twice.
+    consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_TIMESTAMP);
+    consumer.setConsumeTimestamp(
+        UtilAll.timeMillisToHumanString3(
+            System.currentTimeMillis() - FIRST_START_LOOKBACK.toMillis()));
     consumer.setConsumeThreadMin(threads);
     consumer.setConsumeThreadMax(threads);
     consumer.setConsumeMessageBatchMaxSize(1);
