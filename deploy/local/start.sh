@@ -56,11 +56,15 @@ if [ "${SKIP_BUILD:-}" != "1" ]; then
 fi
 
 echo "Starting the RocketMQ name server and broker"
-(cd "$root" && ./mvnw -q -B -pl common/test-kit dependency:build-classpath \
-  -Dmdep.includeScope=runtime -Dmdep.outputFile="$stack/broker.classpath")
+# Written by the build: test-kit's runtime classpath, on which the broker and Redis run.
+classpath_file="$root/common/test-kit/target/runtime.classpath"
+if [ ! -s "$classpath_file" ]; then
+  echo "No build to start from ($classpath_file is missing); run without SKIP_BUILD=1." >&2
+  exit 1
+fi
+local_classpath="$root/common/test-kit/target/classes:$(cat "$classpath_file")"
 (cd "$stack" && exec java -Xmx256m -XX:MaxDirectMemorySize=128m -XX:+UseSerialGC \
-  -cp "$root/common/test-kit/target/classes:$(cat "$stack/broker.classpath")" \
-  dev.scheduler.testkit.LocalBroker 9876 "$stack/rocketmq" >"$stack/logs/rocketmq.log" 2>&1) &
+  -cp "$local_classpath" dev.scheduler.testkit.LocalBroker 9876 "$stack/rocketmq" >"$stack/logs/rocketmq.log" 2>&1) &
 echo "$! rocketmq" >>"$stack/pids"
 for _ in $(seq 1 90); do
   grep -q "name server listening" "$stack/logs/rocketmq.log" 2>/dev/null && break
@@ -77,8 +81,7 @@ if tcp_open 6379; then
 else
   echo "No Redis on 6379: starting an in-memory one"
   (cd "$stack" && exec java -Xmx128m -XX:+UseSerialGC \
-    -cp "$root/common/test-kit/target/classes:$(cat "$stack/broker.classpath")" \
-    dev.scheduler.testkit.LocalRedis 6379 >"$stack/logs/redis.log" 2>&1) &
+    -cp "$local_classpath" dev.scheduler.testkit.LocalRedis 6379 >"$stack/logs/redis.log" 2>&1) &
   echo "$! redis" >>"$stack/pids"
   for _ in $(seq 1 30); do tcp_open 6379 && break; sleep 1; done
 fi

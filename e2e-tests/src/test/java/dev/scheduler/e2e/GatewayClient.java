@@ -1,0 +1,66 @@
+package dev.scheduler.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** The public API as a client calls it: through the gateway, with an API key, JSON both ways. */
+final class GatewayClient {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private final String baseUrl;
+  private final String apiKey;
+
+  GatewayClient(String baseUrl, String apiKey) {
+    this.baseUrl = baseUrl;
+    this.apiKey = apiKey;
+  }
+
+  /** GET {@code path}; fails unless answered 200. */
+  JsonNode get(String path) {
+    return send(request(path).GET(), path, 200);
+  }
+
+  /** POST {@code json} to {@code path}; fails unless answered {@code expectedStatus}. */
+  JsonNode post(String path, String json, int expectedStatus) {
+    return send(
+        request(path)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json)),
+        path,
+        expectedStatus);
+  }
+
+  private HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create(baseUrl + path))
+        .timeout(Duration.ofSeconds(10))
+        .header("X-Api-Key", apiKey);
+  }
+
+  private static JsonNode send(HttpRequest.Builder request, String path, int expectedStatus) {
+    try {
+      HttpResponse<String> response =
+          HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode())
+          .as("%s answered %s", path, response.body())
+          .isEqualTo(expectedStatus);
+      return JSON.readTree(response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(path, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(path, e);
+    }
+  }
+}
