@@ -18,7 +18,10 @@ public record AgentIdentity(String app, String nodeId, String host) {
 
   /** The identity configured in {@code properties}, generating the node id if none is set. */
   public static AgentIdentity of(AgentProperties properties) {
-    String host = localHost();
+    String host =
+        properties.host() != null && !properties.host().isBlank()
+            ? properties.host().trim()
+            : localHost();
     String nodeId =
         properties.nodeId() != null && !properties.nodeId().isBlank()
             ? properties.nodeId()

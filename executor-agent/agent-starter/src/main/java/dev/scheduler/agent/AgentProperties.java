@@ -19,6 +19,9 @@ import org.springframework.validation.annotation.Validated;
  *     application shares it
  * @param nodeId this instance's id in the node registry; generated from the app, host and process
  *     when not set
+ * @param host the address the platform sees this instance at (in the registry and in generated node
+ *     ids); in Kubernetes the pod IP ({@code status.podIP} through the downward API), so that pods
+ *     of one app stay distinct; when not set, the address the host name resolves to
  * @param capacity most executions this instance runs (or holds waiting behind a running one of the
  *     same job) at once; the agent takes no more fire events while full
  * @param heartbeatInterval how often the instance reports its liveness and load
@@ -41,6 +44,7 @@ public record AgentProperties(
     @DefaultValue("true") boolean enabled,
     @NotBlank @Pattern(regexp = "[a-zA-Z0-9][a-zA-Z0-9_-]{0,63}") String app,
     String nodeId,
+    String host,
     @DefaultValue("8") @Min(1) @Max(1024) int capacity,
     @DefaultValue("3s") Duration heartbeatInterval,
     @DefaultValue("127.0.0.1:9876") @NotBlank String nameServer,

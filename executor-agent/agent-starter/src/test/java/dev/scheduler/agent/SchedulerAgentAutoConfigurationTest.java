@@ -75,6 +75,18 @@ class SchedulerAgentAutoConfigurationTest {
   }
 
   @Test
+  void a_configured_host_such_as_the_pod_ip_names_the_node_and_its_heartbeats() {
+    runner
+        .withPropertyValues("scheduler.agent.app=billing", "scheduler.agent.host=10.42.3.17")
+        .run(
+            context -> {
+              AgentIdentity identity = context.getBean(AgentIdentity.class);
+              assertThat(identity.host()).isEqualTo("10.42.3.17");
+              assertThat(identity.nodeId()).startsWith("billing@10.42.3.17-");
+            });
+  }
+
+  @Test
   void the_switch_turns_the_agent_off() {
     runner
         .withPropertyValues("scheduler.agent.enabled=false")
