@@ -365,7 +365,7 @@ class AlertsIntegrationTest {
 
   // ---- helpers
 
-  /** POSTs {@code body} as JSON with its length (the services refuse chunked bodies). */
+  /** POSTs {@code body} as JSON. */
   private <T> ResponseEntity<T> post(String path, Object body, Class<T> type) {
     HttpHeaders headers = new HttpHeaders();
     headers.setContentType(MediaType.APPLICATION_JSON);
