@@ -118,6 +118,7 @@ class JobsApiIntegrationTest {
                 assertThat(e.params()).isEqualTo("{\"region\":\"eu\"}");
                 assertThat(e.timeout()).isEqualTo(Duration.ofSeconds(30));
                 assertThat(e.attempt()).isEqualTo(1);
+                assertThat(e.manual()).isFalse();
                 assertThat(e.retryPolicy().maxAttempts()).isEqualTo(3);
                 assertThat(e.firedTime()).isAfterOrEqualTo(e.scheduledTime());
               }
@@ -226,6 +227,7 @@ class JobsApiIntegrationTest {
     await().atMost(Duration.ofSeconds(20)).until(() -> firesOf(id).containsKey(fireId));
     FireEvent event = firesOf(id).get(fireId).get(0);
     assertThat(event.params()).isEqualTo("day=2026-11-24");
+    assertThat(event.manual()).as("marked as an operator's").isTrue();
     assertThat(event.jobData()).contains("https://billing.example/run");
     assertThat(firesOf(id)).hasSize(1);
   }

@@ -32,6 +32,8 @@ import java.util.Objects;
  * @param targetNode for a broadcast job, the one agent instance this event is for (one event per
  *     live agent, sent with tag {@link Topics#broadcastTag(String)}); null for every other job,
  *     whose events any agent of the app may take
+ * @param manual whether an operator fired it by hand (a manual trigger) rather than its schedule;
+ *     false in events of writers that predate the field
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record FireEvent(
@@ -54,9 +56,56 @@ public record FireEvent(
     RetryPolicy retryPolicy,
     BlockStrategy blockStrategy,
     String traceId,
-    String targetNode) {
+    String targetNode,
+    boolean manual) {
 
-  /** An event for any agent of the app (not a broadcast). */
+  /** An event of the job's schedule. */
+  public FireEvent(
+      int schemaVersion,
+      long jobId,
+      String fireId,
+      String executionId,
+      String app,
+      JobType jobType,
+      String handler,
+      String jobData,
+      String params,
+      int shardIndex,
+      int shardTotal,
+      String shardParameter,
+      Instant scheduledTime,
+      Instant firedTime,
+      Duration timeout,
+      int attempt,
+      RetryPolicy retryPolicy,
+      BlockStrategy blockStrategy,
+      String traceId,
+      String targetNode) {
+    this(
+        schemaVersion,
+        jobId,
+        fireId,
+        executionId,
+        app,
+        jobType,
+        handler,
+        jobData,
+        params,
+        shardIndex,
+        shardTotal,
+        shardParameter,
+        scheduledTime,
+        firedTime,
+        timeout,
+        attempt,
+        retryPolicy,
+        blockStrategy,
+        traceId,
+        targetNode,
+        false);
+  }
+
+  /** An event of the job's schedule for any agent of the app (not a broadcast). */
   public FireEvent(
       int schemaVersion,
       long jobId,
@@ -124,6 +173,15 @@ public record FireEvent(
 
   /** The same fire run again as attempt {@code nextAttempt}, fired at {@code firedAt}. */
   public FireEvent nextAttempt(int nextAttempt, Instant firedAt) {
+    return copy(nextAttempt, firedAt, manual);
+  }
+
+  /** The same event, fired by hand by an operator. */
+  public FireEvent manually() {
+    return copy(attempt, firedTime, true);
+  }
+
+  private FireEvent copy(int newAttempt, Instant newFiredTime, boolean newManual) {
     return new FireEvent(
         Contracts.SCHEMA_VERSION,
         jobId,
@@ -138,12 +196,13 @@ public record FireEvent(
         shardTotal,
         shardParameter,
         scheduledTime,
-        firedAt,
+        newFiredTime,
         timeout,
-        nextAttempt,
+        newAttempt,
         retryPolicy,
         blockStrategy,
         traceId,
-        targetNode);
+        targetNode,
+        newManual);
   }
 }

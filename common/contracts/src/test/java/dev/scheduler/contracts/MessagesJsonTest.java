@@ -186,6 +186,16 @@ class MessagesJsonTest {
     assertThat(read.retryPolicy()).isEqualTo(RetryPolicy.NONE);
     assertThat(read.blockStrategy()).isEqualTo(BlockStrategy.SERIAL);
     assertThat(read.schemaVersion()).isEqualTo(Contracts.SCHEMA_VERSION);
+    assertThat(read.manual()).as("an older writer's fire is a scheduled one").isFalse();
+  }
+
+  @Test
+  void a_manual_fire_says_so_and_keeps_it_into_its_retries() {
+    FireEvent manual = Json.fromJson(Json.toJson(fire().manually()), FireEvent.class);
+
+    assertThat(manual.manual()).isTrue();
+    assertThat(manual.nextAttempt(2, DUE).manual()).isTrue();
+    assertThat(fire().manual()).isFalse();
   }
 
   @Test

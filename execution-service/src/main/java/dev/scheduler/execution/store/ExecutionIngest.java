@@ -281,7 +281,7 @@ public class ExecutionIngest {
       }
       Transition.Result result = Transition.onFire(row.state(), fire);
       if (result.verdict() == Verdict.APPLIED) {
-        String trigger = fire.attempt() == 1 ? "SCHEDULE" : row.triggerType();
+        String trigger = fire.attempt() == 1 ? ExecutionRow.triggerOf(fire) : row.triggerType();
         replace(row, fire.attempt());
         put(row.withState(result.state()).withFire(fire, trigger));
         count(Verdict.APPLIED);
@@ -297,7 +297,9 @@ public class ExecutionIngest {
       // The first arrival of the fire for a row its events made: take what the fire brings, and
       // the retry policy, which decides about an attempt that already failed.
       ExecutionRow filled =
-          row.withFire(fire, row.triggerType())
+          row.withFire(
+                  fire,
+                  row.state().attempt() == 1 ? ExecutionRow.triggerOf(fire) : row.triggerType())
               .withState(withMaxAttempts(row.state(), fire.retryPolicy().maxAttempts()));
       if (filled.status() == ExecutionStatus.FAILED
           || filled.status() == ExecutionStatus.TIMED_OUT) {

@@ -48,11 +48,19 @@ record ExecutionRow(
         true,
         true,
         fire.firedTime(),
-        fire.attempt() == 1 ? "SCHEDULE" : "RETRY",
+        triggerOf(fire),
         0,
         0,
         false,
         0);
+  }
+
+  /** What made a fire run: its schedule or an operator (first attempt), else a retry. */
+  static String triggerOf(FireEvent fire) {
+    if (fire.attempt() > 1) {
+      return "RETRY";
+    }
+    return fire.manual() ? "MANUAL" : "SCHEDULE";
   }
 
   /** A new execution whose agent's events arrived before its fire event. */

@@ -93,6 +93,27 @@ class ExecutionIngestTest {
   }
 
   @Test
+  void a_fire_an_operator_triggered_is_recorded_as_manual_whichever_arrives_first() {
+    FireEvent scheduled = fire(RetryPolicy.NONE);
+    FireEvent manual = fire(RetryPolicy.NONE).manually();
+    FireEvent manualLate = fire(RetryPolicy.NONE).manually();
+    traffic.publish(scheduled);
+    traffic.publish(manual);
+    traffic.report(event(manualLate, ExecutionEventType.STARTED, 1, 1));
+    traffic.publish(manualLate);
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                List.of(scheduled, manual, manualLate).stream()
+                    .allMatch(f -> row(f) != null && row(f).get("fire_event") != null));
+    assertThat(row(scheduled)).containsEntry("trigger_type", "SCHEDULE");
+    assertThat(row(manual)).containsEntry("trigger_type", "MANUAL");
+    assertThat(row(manualLate)).containsEntry("trigger_type", "MANUAL");
+  }
+
+  @Test
   void events_arriving_before_the_fire_and_twice_still_make_one_correct_row() {
     FireEvent fire = fire(RetryPolicy.NONE);
     traffic.report(event(fire, ExecutionEventType.SUCCEEDED, 1, 3).withResult("done"));

@@ -133,7 +133,10 @@ public class JobService {
     violations.throwIfAny();
     JobDefinition job = require(id);
     Instant now = clock.instant();
-    List<FireEvent> events = publisher.eventsOf(id, job.spec(), now, now, params);
+    List<FireEvent> events =
+        publisher.eventsOf(id, job.spec(), now, now, params).stream()
+            .map(FireEvent::manually)
+            .toList();
     if (events.isEmpty()) {
       throw new ApiException(
           ProblemCode.STATE_CONFLICT,
