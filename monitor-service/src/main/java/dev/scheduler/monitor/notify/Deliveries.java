@@ -146,7 +146,7 @@ public class Deliveries implements DisposableBean {
               + " after "
               + properties.attempts()
               + " tries: "
-              + e.getMessage());
+              + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
     }
   }
 
