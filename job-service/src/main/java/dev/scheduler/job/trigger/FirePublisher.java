@@ -17,12 +17,14 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendCallback;
 import org.apache.rocketmq.client.producer.SendResult;
 import org.apache.rocketmq.client.producer.SendStatus;
 import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.common.message.MessageQueue;
 import org.apache.rocketmq.spring.core.RocketMQTemplate;
 import org.springframework.stereotype.Component;
 
@@ -43,8 +45,13 @@ public class FirePublisher {
   /** Bytes per broker request, well under the broker's 4 MiB message limit. */
   static final int BATCH_BYTES = 1024 * 1024;
 
+  /** How long the fire topic's queue list is used before it is read again. */
+  static final Duration QUEUES_REFRESH = Duration.ofSeconds(30);
+
   private final DefaultMQProducer producer;
   private final LiveAgents liveAgents;
+  private final AtomicReference<KnownQueues> queues = new AtomicReference<>();
+  private final AtomicLong fireNumbers = new AtomicLong();
   private final Counter sent;
   private final Counter notSent;
 
@@ -140,35 +147,43 @@ public class FirePublisher {
 
   /**
    * Starts sending the events of many fires and returns without waiting for the broker. Events go
-   * in batches (one broker request for up to {@value #BATCH_MESSAGES} of them), in the order given,
-   * so that fires due at the same moment leave in priority order.
+   * in batches (one broker request for up to {@value #BATCH_MESSAGES} of them), one queue of the
+   * fire topic per batch, with the shards of a fire spread over the queues ({@link ShardSpread}) so
+   * that different agents of the app run them; within a queue they keep the order given, so that
+   * fires due at the same moment leave in priority order.
    */
   public Publication send(List<List<FireEvent>> fires) {
-    List<List<Outgoing>> batches = batches(fires);
+    List<MessageQueue> queues = fireQueues();
+    List<Batch> batches = batches(fires, queues, fireNumbers);
     Publication publication = new Publication(fires, batches.size());
-    for (List<Outgoing> batch : batches) {
-      List<String> fireIds = batch.stream().map(Outgoing::fireId).toList();
-      try {
-        producer.send(
-            batch.stream().map(Outgoing::message).toList(),
-            new SendCallback() {
-              @Override
-              public void onSuccess(SendResult result) {
-                if (result.getSendStatus() == SendStatus.SEND_OK) {
-                  sent.increment(fireIds.size());
-                  publication.stored();
-                } else {
-                  notSent.increment(fireIds.size());
-                  publication.failed(fireIds, "broker answered " + result.getSendStatus());
-                }
-              }
-
-              @Override
-              public void onException(Throwable e) {
+    for (Batch batch : batches) {
+      List<String> fireIds = batch.events().stream().map(Outgoing::fireId).toList();
+      SendCallback callback =
+          new SendCallback() {
+            @Override
+            public void onSuccess(SendResult result) {
+              if (result.getSendStatus() == SendStatus.SEND_OK) {
+                sent.increment(fireIds.size());
+                publication.stored();
+              } else {
                 notSent.increment(fireIds.size());
-                publication.failed(fireIds, e.toString());
+                publication.failed(fireIds, "broker answered " + result.getSendStatus());
               }
-            });
+            }
+
+            @Override
+            public void onException(Throwable e) {
+              notSent.increment(fireIds.size());
+              publication.failed(fireIds, e.toString());
+            }
+          };
+      List<Message> messages = batch.events().stream().map(Outgoing::message).toList();
+      try {
+        if (batch.queue() == null) {
+          producer.send(messages, callback);
+        } else {
+          producer.send(messages, batch.queue(), callback);
+        }
       } catch (Exception e) {
         if (e instanceof InterruptedException) {
           Thread.currentThread().interrupt();
@@ -180,27 +195,74 @@ public class FirePublisher {
     return publication;
   }
 
-  private record Outgoing(String fireId, Message message) {}
+  /**
+   * The fire topic's queues, in the order consumers are given them, read from the name server at
+   * most every {@link #QUEUES_REFRESH}; empty when they cannot be read (the topic is created by the
+   * first send), and the batches then go wherever the producer sends them.
+   */
+  private List<MessageQueue> fireQueues() {
+    KnownQueues known = queues.get();
+    long now = System.nanoTime();
+    if (known != null && now - known.readAt() < QUEUES_REFRESH.toNanos()) {
+      return known.queues();
+    }
+    List<MessageQueue> read;
+    try {
+      read =
+          producer.fetchPublishMessageQueues(Topics.FIRE).stream()
+              .sorted(
+                  java.util.Comparator.comparing(MessageQueue::getBrokerName)
+                      .thenComparingInt(MessageQueue::getQueueId))
+              .toList();
+    } catch (Exception e) {
+      log.debug("queues of {} not read: {}", Topics.FIRE, e.toString());
+      read = List.of();
+    }
+    queues.set(new KnownQueues(read, now));
+    return read;
+  }
 
-  private static List<List<Outgoing>> batches(List<List<FireEvent>> fires) {
-    List<List<Outgoing>> batches = new ArrayList<>();
-    List<Outgoing> batch = new ArrayList<>();
-    int bytes = 0;
+  private record KnownQueues(List<MessageQueue> queues, long readAt) {}
+
+  record Outgoing(String fireId, Message message) {}
+
+  /** Events for one broker request to {@code queue} (null: the producer's choice). */
+  record Batch(MessageQueue queue, List<Outgoing> events) {}
+
+  static List<Batch> batches(
+      List<List<FireEvent>> fires, List<MessageQueue> queues, AtomicLong fireNumbers) {
+    int lanes = Math.max(1, queues.size());
+    List<List<Outgoing>> byQueue = new ArrayList<>(lanes);
+    for (int i = 0; i < lanes; i++) {
+      byQueue.add(new ArrayList<>());
+    }
     for (List<FireEvent> fire : fires) {
-      for (FireEvent event : fire) {
-        Message message = message(event);
-        int size = message.getBody().length;
+      long number = fireNumbers.getAndIncrement();
+      for (int shard = 0; shard < fire.size(); shard++) {
+        FireEvent event = fire.get(shard);
+        byQueue
+            .get(ShardSpread.queueOf(number, shard, fire.size(), lanes))
+            .add(new Outgoing(event.fireId(), message(event)));
+      }
+    }
+    List<Batch> batches = new ArrayList<>();
+    for (int lane = 0; lane < lanes; lane++) {
+      MessageQueue queue = queues.isEmpty() ? null : queues.get(lane);
+      List<Outgoing> batch = new ArrayList<>();
+      int bytes = 0;
+      for (Outgoing outgoing : byQueue.get(lane)) {
+        int size = outgoing.message().getBody().length;
         if (!batch.isEmpty() && (batch.size() == BATCH_MESSAGES || bytes + size > BATCH_BYTES)) {
-          batches.add(batch);
+          batches.add(new Batch(queue, batch));
           batch = new ArrayList<>();
           bytes = 0;
         }
-        batch.add(new Outgoing(event.fireId(), message));
+        batch.add(outgoing);
         bytes += size;
       }
-    }
-    if (!batch.isEmpty()) {
-      batches.add(batch);
+      if (!batch.isEmpty()) {
+        batches.add(new Batch(queue, batch));
+      }
     }
     return batches;
   }

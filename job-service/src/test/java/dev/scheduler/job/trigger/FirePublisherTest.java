@@ -66,6 +66,38 @@ class FirePublisherTest {
     assertThat(publisher.eventsOf(7, spec(true, 1), DUE, DUE, null)).isEmpty();
   }
 
+  @Test
+  void the_shards_of_a_fire_go_to_different_queues_in_batches_of_at_most_128() {
+    List<org.apache.rocketmq.common.message.MessageQueue> queues =
+        java.util.stream.IntStream.range(0, 4)
+            .mapToObj(i -> new org.apache.rocketmq.common.message.MessageQueue("F", "b", i))
+            .toList();
+    FirePublisher publisher =
+        new FirePublisher(new RocketMQTemplate(), app -> List.of(), new SimpleMeterRegistry());
+    List<FireEvent> sharded = publisher.eventsOf(7, spec(false, 4), DUE, DUE, null);
+    List<List<FireEvent>> many =
+        java.util.stream.IntStream.range(0, 600)
+            .mapToObj(i -> publisher.eventsOf(8 + i, spec(false, 1), DUE, DUE, null))
+            .toList();
+
+    List<FirePublisher.Batch> one =
+        FirePublisher.batches(
+            List.of(sharded), queues, new java.util.concurrent.atomic.AtomicLong());
+    assertThat(one).hasSize(4).allSatisfy(b -> assertThat(b.events()).hasSize(1));
+    assertThat(one).extracting(FirePublisher.Batch::queue).doesNotHaveDuplicates();
+
+    List<FirePublisher.Batch> batches =
+        FirePublisher.batches(many, queues, new java.util.concurrent.atomic.AtomicLong());
+    assertThat(batches).allSatisfy(b -> assertThat(b.events()).hasSizeLessThanOrEqualTo(128));
+    assertThat(batches.stream().mapToInt(b -> b.events().size()).sum()).isEqualTo(600);
+    assertThat(batches).extracting(FirePublisher.Batch::queue).containsAll(queues);
+
+    // queues unknown (topic not created yet): the producer chooses, batches as before
+    List<FirePublisher.Batch> unknown =
+        FirePublisher.batches(many, List.of(), new java.util.concurrent.atomic.AtomicLong());
+    assertThat(unknown).hasSize(5).allSatisfy(b -> assertThat(b.queue()).isNull());
+  }
+
   private static JobSpec spec(boolean broadcast, int shards) {
     return new JobSpec(
         "billing",
