@@ -42,6 +42,33 @@ final class GatewayClient {
         expectedStatus);
   }
 
+  /** An answer of any status. */
+  record Answer(int status, JsonNode body) {}
+
+  /** Sends {@code json} (or no body when null) with {@code method}; any status is returned. */
+  Answer exchange(String method, String path, String json) {
+    HttpRequest.Builder builder =
+        request(path)
+            .header("Content-Type", "application/json")
+            .method(
+                method,
+                json == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(json));
+    try {
+      HttpResponse<String> response =
+          HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+      return new Answer(
+          response.statusCode(),
+          response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(path, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(path, e);
+    }
+  }
+
   private HttpRequest.Builder request(String path) {
     return HttpRequest.newBuilder(URI.create(baseUrl + path))
         .timeout(Duration.ofSeconds(10))
