@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.scheduler.testkit.EmbeddedRocketMq;
 import dev.scheduler.testkit.FreePorts;
 import dev.scheduler.testkit.RedisEndpoint;
-import dev.scheduler.testkit.TestDatabase;
 import dev.scheduler.testkit.TestDatabases;
 import dev.scheduler.testkit.TestRedis;
 import java.time.Duration;
@@ -61,16 +60,16 @@ class PlatformEndToEndTest {
         "execution-service",
         "execution-service",
         executionsPort,
-        with(
-            datasource(TestDatabases.create("e2e_exec")),
+        ProcessArgs.with(
+            ProcessArgs.datasource(TestDatabases.create("e2e_exec")),
             "--rocketmq.name-server=" + nameServer,
             "--scheduler.execution.nodes.agent-token=" + TOKEN));
     start(
         "job-service",
         "job-service",
         jobsPort,
-        with(
-            datasource(TestDatabases.create("e2e_job")),
+        ProcessArgs.with(
+            ProcessArgs.datasource(TestDatabases.create("e2e_job")),
             "--rocketmq.name-server=" + nameServer,
             "--spring.data.redis.host=" + redis.host(),
             "--spring.data.redis.port=" + redis.port(),
@@ -80,8 +79,8 @@ class PlatformEndToEndTest {
         "monitor-service",
         "monitor-service",
         monitorPort,
-        with(
-            datasource(TestDatabases.create("e2e_mon")),
+        ProcessArgs.with(
+            ProcessArgs.datasource(TestDatabases.create("e2e_mon")),
             "--rocketmq.name-server=" + nameServer,
             "--scheduler.monitor.job-service-url=http://127.0.0.1:" + jobsPort,
             "--scheduler.monitor.execution-service-url=http://127.0.0.1:" + executionsPort,
@@ -108,13 +107,13 @@ class PlatformEndToEndTest {
         "sample-app-a",
         "executor-agent/sample-app",
         FreePorts.any(),
-        agent(nodeA, nameServer, redis, executionsPort));
+        ProcessArgs.agent(nodeA, nameServer, redis, executionsPort, TOKEN));
     agentB =
         start(
             "sample-app-b",
             "executor-agent/sample-app",
             FreePorts.any(),
-            agent(nodeB, nameServer, redis, executionsPort));
+            ProcessArgs.agent(nodeB, nameServer, redis, executionsPort, TOKEN));
     processes.forEach(ServiceProcess::awaitHealthy);
     api = new GatewayClient("http://127.0.0.1:" + gatewayPort, "local-dev-admin-key");
   }
@@ -315,29 +314,6 @@ class PlatformEndToEndTest {
     ServiceProcess process = ServiceProcess.start(name, module, port, args);
     processes.add(process);
     return process;
-  }
-
-  private static List<String> agent(
-      String nodeId, String nameServer, RedisEndpoint redis, int executionsPort) {
-    return List.of(
-        "--scheduler.agent.node-id=" + nodeId,
-        "--scheduler.agent.name-server=" + nameServer,
-        "--scheduler.agent.redis.url=redis://" + redis.host() + ":" + redis.port(),
-        "--scheduler.agent.registry.url=http://127.0.0.1:" + executionsPort,
-        "--scheduler.agent.registry.token=" + TOKEN);
-  }
-
-  private static List<String> datasource(TestDatabase db) {
-    return List.of(
-        "--spring.datasource.url=" + db.jdbcUrl(),
-        "--spring.datasource.username=" + db.username(),
-        "--spring.datasource.password=" + db.password());
-  }
-
-  private static List<String> with(List<String> first, String... more) {
-    List<String> all = new ArrayList<>(first);
-    all.addAll(List.of(more));
-    return all;
   }
 
   /** Creates a job of the sample app through the gateway; {@code more} adds fields. */

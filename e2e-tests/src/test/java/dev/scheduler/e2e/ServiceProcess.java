@@ -128,6 +128,25 @@ final class ServiceProcess implements AutoCloseable {
     return port;
   }
 
+  String name() {
+    return name;
+  }
+
+  /** The process's resident memory now (VmRSS), in MiB; -1 where /proc does not tell. */
+  long residentMib() {
+    try {
+      for (String line :
+          Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux, or the process is gone
+    }
+    return -1;
+  }
+
   /** Stops it as an orchestrator does (SIGTERM, graceful shutdown), killing it after 60 s. */
   @Override
   public void close() {

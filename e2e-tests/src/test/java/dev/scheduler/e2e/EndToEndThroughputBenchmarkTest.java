@@ -1,0 +1,213 @@
+package dev.scheduler.e2e;
+
+import dev.scheduler.testkit.EmbeddedRocketMq;
+import dev.scheduler.testkit.FreePorts;
+import dev.scheduler.testkit.RedisEndpoint;
+import dev.scheduler.testkit.TestDatabase;
+import dev.scheduler.testkit.TestDatabases;
+import dev.scheduler.testkit.TestRedis;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * End-to-end speed: jobs due every second fire in job-service, run in the sample app's agents and
+ * are recorded by execution-service, each a process of its own on this machine with MariaDB, Redis
+ * and the broker (in this JVM). The offered rate rises step by step; each step counts, from
+ * execution-service's records, the executions due in a 20 s window that ended SUCCEEDED within 10 s
+ * after it, and their fire-to-start delay (start on the agent − due time). Prints a table and each
+ * process's resident memory; asserts nothing. Run with {@code ./mvnw -pl e2e-tests -am verify
+ * -Pbench -Dtest=EndToEndThroughputBenchmarkTest -Dsurefire.failIfNoSpecifiedTests=false}; {@code
+ * -Dbench.e2e.rates=250,500} picks the steps, {@code -Dbench.e2e.agents=2} the agents.
+ */
+@Tag("benchmark")
+class EndToEndThroughputBenchmarkTest {
+
+  private static final Duration WINDOW = Duration.ofSeconds(20);
+  private static final Duration SETTLE = Duration.ofSeconds(10);
+  private static final String APP = "sample-app";
+
+  @Test
+  void executions_per_second_at_rising_load() throws Exception {
+    String nameServer = EmbeddedRocketMq.shared().nameServerAddress();
+    RedisEndpoint redis = TestRedis.endpoint();
+    TestDatabase executionDb = TestDatabases.create("bench_e2e_exec");
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    String token = "bench-" + run;
+    int executionsPort = FreePorts.any();
+    int jobsPort = FreePorts.any();
+    List<ServiceProcess> processes = new ArrayList<>();
+    processes.add(
+        ServiceProcess.start(
+            "execution-service",
+            "execution-service",
+            executionsPort,
+            ProcessArgs.with(
+                ProcessArgs.datasource(executionDb),
+                "--rocketmq.name-server=" + nameServer,
+                "--scheduler.execution.nodes.agent-token=" + token)));
+    TestDatabase jobDb = TestDatabases.create("bench_e2e_job");
+    processes.add(
+        ServiceProcess.start(
+            "job-service",
+            "job-service",
+            jobsPort,
+            ProcessArgs.with(
+                ProcessArgs.datasource(jobDb),
+                "--rocketmq.name-server=" + nameServer,
+                "--spring.data.redis.host=" + redis.host(),
+                "--spring.data.redis.port=" + redis.port(),
+                "--scheduler.job.trigger.cluster-name=bench-e2e-" + run,
+                "--scheduler.job.execution-service-url=http://127.0.0.1:" + executionsPort)));
+    int agents = Integer.getInteger("bench.e2e.agents", 2);
+    for (int a = 0; a < agents; a++) {
+      processes.add(
+          ServiceProcess.start(
+              "bench-agent-" + a,
+              "executor-agent/sample-app",
+              FreePorts.any(),
+              ProcessArgs.with(
+                  ProcessArgs.agent(
+                      "bench-" + a + "-" + run, nameServer, redis, executionsPort, token),
+                  "--scheduler.agent.capacity=32")));
+    }
+    try {
+      processes.forEach(ServiceProcess::awaitHealthy);
+      GatewayClient jobs = new GatewayClient("http://127.0.0.1:" + jobsPort, "unused");
+      List<String> rows = new ArrayList<>();
+      rows.add("| at rest | – | – | – | – | " + memory(processes) + " |");
+      int defined = 0;
+      for (int rate : rates()) {
+        defined += createJobs(jobs, run, defined, rate - defined);
+        Instant from = Instant.now().plusSeconds(5).truncatedTo(ChronoUnit.SECONDS);
+        Instant to = from.plus(WINDOW);
+        waitUntil(to.plus(SETTLE));
+        rows.add(row(rate, executionDb, from, to) + " " + memory(processes) + " |");
+        System.out.println(rows.get(rows.size() - 1));
+      }
+      System.out.println();
+      System.out.println(
+          "| offered fires/s | succeeded per second | not succeeded in time | fire-to-start p50 /"
+              + " p99 ms | due-to-recorded-end p50 / p99 ms | resident MiB ("
+              + String.join(", ", processes.stream().map(ServiceProcess::name).toList())
+              + ") |");
+      System.out.println("|---|---|---|---|---|---|");
+      rows.forEach(System.out::println);
+    } finally {
+      processes.forEach(ServiceProcess::close);
+    }
+  }
+
+  private static List<Integer> rates() {
+    return Arrays.stream(System.getProperty("bench.e2e.rates", "250,500,1000,1500").split(","))
+        .map(String::trim)
+        .map(Integer::valueOf)
+        .toList();
+  }
+
+  /** Defines {@code count} more jobs due every second, 8 requests at a time. */
+  private static int createJobs(GatewayClient jobs, String run, int first, int count)
+      throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int i = first; i < first + count; i++) {
+        String body =
+            """
+            {"app": "%s", "name": "bench-%s-%d", "jobType": "BEAN", "handler": "quick",
+             "schedule": {"type": "CRON", "cron": "* * * * * ?", "timeZone": "UTC"}}
+            """
+                .formatted(APP, run, i);
+        done.add(pool.submit(() -> jobs.post("/api/v1/jobs", body, 201)));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+      return count;
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  /** One step's figures from execution-service's records of the executions due in the window. */
+  private static String row(int rate, TestDatabase db, Instant from, Instant to) throws Exception {
+    Map<String, Integer> byStatus = new TreeMap<>();
+    List<Long> startDelays = new ArrayList<>();
+    List<Long> endDelays = new ArrayList<>();
+    try (Connection c = db.connect();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT status, scheduled_at, started_at, finished_at FROM scheduler_job_execution"
+                    + " WHERE app = ? AND scheduled_at >= ? AND scheduled_at < ?")) {
+      s.setString(1, APP);
+      s.setTimestamp(2, Timestamp.from(from));
+      s.setTimestamp(3, Timestamp.from(to));
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          byStatus.merge(r.getString(1), 1, Integer::sum);
+          Instant due = r.getTimestamp(2).toInstant();
+          Timestamp started = r.getTimestamp(3);
+          Timestamp finished = r.getTimestamp(4);
+          if (started != null) {
+            startDelays.add(Duration.between(due, started.toInstant()).toMillis());
+          }
+          if (finished != null) {
+            endDelays.add(Duration.between(due, finished.toInstant()).toMillis());
+          }
+        }
+      }
+    }
+    long offered = (long) rate * WINDOW.toSeconds();
+    int succeeded = byStatus.getOrDefault("SUCCEEDED", 0);
+    Map<String, Integer> others = new TreeMap<>(byStatus);
+    others.remove("SUCCEEDED");
+    long unrecorded = offered - byStatus.values().stream().mapToLong(Integer::longValue).sum();
+    return String.format(
+        "| %d | %.0f | %s | %s | %s |",
+        rate,
+        succeeded / (double) WINDOW.toSeconds(),
+        (offered - succeeded)
+            + (others.isEmpty() && unrecorded == 0
+                ? ""
+                : " " + others + (unrecorded > 0 ? " unrecorded " + unrecorded : "")),
+        percentiles(startDelays),
+        percentiles(endDelays));
+  }
+
+  private static String percentiles(List<Long> values) {
+    if (values.isEmpty()) {
+      return "–";
+    }
+    List<Long> sorted = values.stream().sorted().toList();
+    return sorted.get((int) Math.ceil(sorted.size() * 0.50) - 1)
+        + " / "
+        + sorted.get((int) Math.ceil(sorted.size() * 0.99) - 1);
+  }
+
+  private static String memory(List<ServiceProcess> processes) {
+    return String.join(", ", processes.stream().map(p -> Long.toString(p.residentMib())).toList());
+  }
+
+  /** Benchmarks measure wall-clock windows; this waits for the end of one. */
+  private static void waitUntil(Instant until) throws InterruptedException {
+    long millis = Duration.between(Instant.now(), until).toMillis();
+    if (millis > 0) {
+      Thread.sleep(millis);
+    }
+  }
+}
