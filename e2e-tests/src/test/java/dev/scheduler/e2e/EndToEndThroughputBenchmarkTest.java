@@ -84,7 +84,7 @@ class EndToEndThroughputBenchmarkTest {
               ProcessArgs.with(
                   ProcessArgs.agent(
                       "bench-" + a + "-" + run, nameServer, redis, executionsPort, token),
-                  "--scheduler.agent.capacity=32")));
+                  "--scheduler.agent.capacity=" + Integer.getInteger("bench.e2e.capacity", 32))));
     }
     try {
       processes.forEach(ServiceProcess::awaitHealthy);
