@@ -29,44 +29,37 @@ final class GatewayClient {
 
   /** GET {@code path}; fails unless answered 200. */
   JsonNode get(String path) {
-    return send(request(path).GET(), path, 200);
+    return expect(answer(request(path).GET(), path), path, 200);
   }
 
   /** POST {@code json} to {@code path}; fails unless answered {@code expectedStatus}. */
   JsonNode post(String path, String json, int expectedStatus) {
-    return send(
-        request(path)
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(json)),
-        path,
-        expectedStatus);
+    return expect(exchange("POST", path, json), path, expectedStatus);
   }
 
-  /** An answer of any status. */
-  record Answer(int status, JsonNode body) {}
+  /** An answer of any status, its body read as JSON on demand. */
+  record Answer(int status, String text) {
+
+    JsonNode body() {
+      try {
+        return text.isEmpty() ? JSON.nullNode() : JSON.readTree(text);
+      } catch (IOException e) {
+        throw new UncheckedIOException("not JSON: " + text, e);
+      }
+    }
+  }
 
   /** Sends {@code json} (or no body when null) with {@code method}; any status is returned. */
   Answer exchange(String method, String path, String json) {
-    HttpRequest.Builder builder =
+    return answer(
         request(path)
             .header("Content-Type", "application/json")
             .method(
                 method,
                 json == null
                     ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(json));
-    try {
-      HttpResponse<String> response =
-          HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
-      return new Answer(
-          response.statusCode(),
-          response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body()));
-    } catch (IOException e) {
-      throw new UncheckedIOException(path, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(path, e);
-    }
+                    : HttpRequest.BodyPublishers.ofString(json)),
+        path);
   }
 
   private HttpRequest.Builder request(String path) {
@@ -75,14 +68,16 @@ final class GatewayClient {
         .header("X-Api-Key", apiKey);
   }
 
-  private static JsonNode send(HttpRequest.Builder request, String path, int expectedStatus) {
+  private static JsonNode expect(Answer answer, String path, int expectedStatus) {
+    assertThat(answer.status()).as("%s answered %s", path, answer.text()).isEqualTo(expectedStatus);
+    return answer.body();
+  }
+
+  private static Answer answer(HttpRequest.Builder request, String path) {
     try {
       HttpResponse<String> response =
           HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      assertThat(response.statusCode())
-          .as("%s answered %s", path, response.body())
-          .isEqualTo(expectedStatus);
-      return JSON.readTree(response.body());
+      return new Answer(response.statusCode(), response.body());
     } catch (IOException e) {
       throw new UncheckedIOException(path, e);
     } catch (InterruptedException e) {

@@ -47,14 +47,7 @@ class GatewayEdgeTest extends GatewayTest {
             .getFirst(Headers.REQUEST_ID);
     assertThat(given).isNotBlank();
     assertThat(SERVICE.seen()).anySatisfy(seen -> assertThat(seen.requestId()).isEqualTo(given));
-    // the line is written when the exchange completes, which may be just after the client has it
-    await()
-        .atMost(Duration.ofSeconds(5))
-        .untilAsserted(
-            () ->
-                assertThat(output)
-                    .contains("GET /api/v1/jobs/1 200 ")
-                    .contains("caller=key:viewer requestId=" + given));
+    awaitLogged(output, "GET /api/v1/jobs/1 200 ", "caller=key:viewer requestId=" + given);
 
     // the client's own id is kept when it is plain, replaced when it is not
     http.get()
@@ -92,13 +85,7 @@ class GatewayEdgeTest extends GatewayTest {
         .expectBody()
         .jsonPath("$.requestId")
         .isEqualTo("refused-1");
-    await()
-        .atMost(Duration.ofSeconds(5))
-        .untilAsserted(
-            () ->
-                assertThat(output)
-                    .contains("GET /api/v1/executions 401 ")
-                    .contains("requestId=refused-1"));
+    awaitLogged(output, "GET /api/v1/executions 401 ", "requestId=refused-1");
   }
 
   @Test
@@ -168,5 +155,13 @@ class GatewayEdgeTest extends GatewayTest {
           .jsonPath("$.path")
           .isEqualTo("/v3/api-docs");
     }
+  }
+
+  /**
+   * Waits for an access log line holding {@code parts}: it is written when the exchange completes,
+   * which may be just after the client has the response.
+   */
+  private static void awaitLogged(CapturedOutput output, String... parts) {
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(output).contains(parts));
   }
 }
