@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
  * after it, and their fire-to-start delay (start on the agent − due time). Prints a table and each
  * process's resident memory; asserts nothing. Run with {@code ./mvnw -pl e2e-tests -am verify
  * -Pbench -Dtest=EndToEndThroughputBenchmarkTest -Dsurefire.failIfNoSpecifiedTests=false}; {@code
- * -Dbench.e2e.rates=250,500} picks the steps, {@code -Dbench.e2e.agents=2} the agents.
+ * -Dbench.e2e.rates=250,500} picks the steps, {@code -Dbench.e2e.agents=2} the agents, {@code
+ * -Dbench.e2e.pattern=spread} (default) or {@code aligned} how the due times fall in the second.
  */
 @Tag("benchmark")
 class EndToEndThroughputBenchmarkTest {
@@ -41,6 +42,14 @@ class EndToEndThroughputBenchmarkTest {
   private static final Duration WINDOW = Duration.ofSeconds(20);
   private static final Duration SETTLE = Duration.ofSeconds(10);
   private static final String APP = "sample-app";
+
+  /** The processes run as in production unless {@code -Dbench.e2e.jvm=test}. */
+  private static final List<String> JVM =
+      "test".equals(System.getProperty("bench.e2e.jvm"))
+          ? ServiceProcess.TEST_JVM
+          : ServiceProcess.PRODUCTION_JVM;
+
+  private static final double GOLDEN = (Math.sqrt(5) - 1) / 2;
 
   @Test
   void executions_per_second_at_rising_load() throws Exception {
@@ -57,6 +66,7 @@ class EndToEndThroughputBenchmarkTest {
             "execution-service",
             "execution-service",
             executionsPort,
+            JVM,
             ProcessArgs.with(
                 ProcessArgs.datasource(executionDb),
                 "--rocketmq.name-server=" + nameServer,
@@ -67,6 +77,7 @@ class EndToEndThroughputBenchmarkTest {
             "job-service",
             "job-service",
             jobsPort,
+            JVM,
             ProcessArgs.with(
                 ProcessArgs.datasource(jobDb),
                 "--rocketmq.name-server=" + nameServer,
@@ -81,6 +92,7 @@ class EndToEndThroughputBenchmarkTest {
               "bench-agent-" + a,
               "executor-agent/sample-app",
               FreePorts.any(),
+              JVM,
               ProcessArgs.with(
                   ProcessArgs.agent(
                       "bench-" + a + "-" + run, nameServer, redis, executionsPort, token),
@@ -89,24 +101,43 @@ class EndToEndThroughputBenchmarkTest {
     try {
       processes.forEach(ServiceProcess::awaitHealthy);
       GatewayClient jobs = new GatewayClient("http://127.0.0.1:" + jobsPort, "unused");
+      String pattern = System.getProperty("bench.e2e.pattern", "spread");
+      System.out.println("due times: " + pattern);
       List<String> rows = new ArrayList<>();
-      rows.add("| at rest | – | – | – | – | " + memory(processes) + " |");
+      rows.add("| at rest | – | – | – | – | – | – | " + memory(processes) + " |");
       int defined = 0;
-      for (int rate : rates()) {
-        defined += createJobs(jobs, run, defined, rate - defined);
-        Instant from = Instant.now().plusSeconds(5).truncatedTo(ChronoUnit.SECONDS);
+      List<Integer> steps = new ArrayList<>(rates());
+      steps.add(0, steps.get(0)); // the first step once more before, to warm the JVMs up
+      for (int step = 0; step < steps.size(); step++) {
+        int rate = steps.get(step);
+        // The new jobs' first fires fall in the second after base; the window starts after it.
+        Instant base = Instant.now().plusSeconds(10).truncatedTo(ChronoUnit.SECONDS);
+        defined += createJobs(jobs, run, pattern, base, defined, rate - defined);
+        Instant from = base.plusSeconds(2);
         Instant to = from.plus(WINDOW);
+        waitUntil(from);
+        Cpu before = Cpu.now(processes);
+        waitUntil(to);
+        String cpu = before.usedUntil(Cpu.now(processes));
         waitUntil(to.plus(SETTLE));
-        rows.add(row(rate, executionDb, from, to) + " " + memory(processes) + " |");
+        rows.add(
+            row(rate, step == 0 ? " (warm-up)" : "", executionDb, from, to)
+                + " "
+                + cpu
+                + " | "
+                + memory(processes)
+                + " |");
         System.out.println(rows.get(rows.size() - 1));
       }
       System.out.println();
       System.out.println(
           "| offered fires/s | succeeded per second | not succeeded in time | fire-to-start p50 /"
-              + " p99 ms | due-to-recorded-end p50 / p99 ms | resident MiB ("
+              + " p99 ms | of which due-to-published p50 / p99 ms | and published-to-start p50 / p99"
+              + " ms | CPU: machine busy, cores used by (these processes, benchmark JVM with the"
+              + " broker) | resident MiB ("
               + String.join(", ", processes.stream().map(ServiceProcess::name).toList())
               + ") |");
-      System.out.println("|---|---|---|---|---|---|");
+      System.out.println("|---|---|---|---|---|---|---|---|");
       rows.forEach(System.out::println);
     } finally {
       processes.forEach(ServiceProcess::close);
@@ -120,19 +151,37 @@ class EndToEndThroughputBenchmarkTest {
         .toList();
   }
 
-  /** Defines {@code count} more jobs due every second, 8 requests at a time. */
-  private static int createJobs(GatewayClient jobs, String run, int first, int count)
+  /**
+   * Defines {@code count} more jobs due every second, 8 requests at a time. {@code aligned}: cron
+   * jobs, all due on the whole second (a burst each second); {@code spread}: fixed-rate jobs whose
+   * due times are spread over the second (job i at the fractional part of i times the golden ratio,
+   * so that every prefix of the jobs is spread evenly too): a steady stream.
+   */
+  private static int createJobs(
+      GatewayClient jobs, String run, String pattern, Instant base, int first, int count)
       throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
       List<Future<?>> done = new ArrayList<>();
       for (int i = first; i < first + count; i++) {
+        String schedule =
+            switch (pattern) {
+              case "aligned" ->
+                  "{\"type\": \"CRON\", \"cron\": \"* * * * * ?\", \"timeZone\": \"UTC\"}";
+              case "spread" ->
+                  "{\"type\": \"FIXED_RATE\", \"fixedRate\": \"PT1S\", \"startAt\": \""
+                      + base.plusMillis((long) (((i * GOLDEN) % 1.0) * 1000))
+                      + "\"}";
+              default ->
+                  throw new IllegalArgumentException(
+                      "bench.e2e.pattern must be aligned or spread, not " + pattern);
+            };
         String body =
             """
             {"app": "%s", "name": "bench-%s-%d", "jobType": "BEAN", "handler": "quick",
-             "schedule": {"type": "CRON", "cron": "* * * * * ?", "timeZone": "UTC"}}
+             "schedule": %s}
             """
-                .formatted(APP, run, i);
+                .formatted(APP, run, i, schedule);
         done.add(pool.submit(() -> jobs.post("/api/v1/jobs", body, 201)));
       }
       for (Future<?> f : done) {
@@ -145,14 +194,16 @@ class EndToEndThroughputBenchmarkTest {
   }
 
   /** One step's figures from execution-service's records of the executions due in the window. */
-  private static String row(int rate, TestDatabase db, Instant from, Instant to) throws Exception {
+  private static String row(int rate, String label, TestDatabase db, Instant from, Instant to)
+      throws Exception {
     Map<String, Integer> byStatus = new TreeMap<>();
     List<Long> startDelays = new ArrayList<>();
-    List<Long> endDelays = new ArrayList<>();
+    List<Long> publishDelays = new ArrayList<>();
+    List<Long> deliveryDelays = new ArrayList<>();
     try (Connection c = db.connect();
         PreparedStatement s =
             c.prepareStatement(
-                "SELECT status, scheduled_at, started_at, finished_at FROM scheduler_job_execution"
+                "SELECT status, scheduled_at, started_at, fired_at FROM scheduler_job_execution"
                     + " WHERE app = ? AND scheduled_at >= ? AND scheduled_at < ?")) {
       s.setString(1, APP);
       s.setTimestamp(2, Timestamp.from(from));
@@ -162,12 +213,15 @@ class EndToEndThroughputBenchmarkTest {
           byStatus.merge(r.getString(1), 1, Integer::sum);
           Instant due = r.getTimestamp(2).toInstant();
           Timestamp started = r.getTimestamp(3);
-          Timestamp finished = r.getTimestamp(4);
+          Timestamp fired = r.getTimestamp(4);
           if (started != null) {
             startDelays.add(Duration.between(due, started.toInstant()).toMillis());
           }
-          if (finished != null) {
-            endDelays.add(Duration.between(due, finished.toInstant()).toMillis());
+          if (fired != null) {
+            publishDelays.add(Duration.between(due, fired.toInstant()).toMillis());
+          }
+          if (fired != null && started != null) {
+            deliveryDelays.add(Duration.between(fired.toInstant(), started.toInstant()).toMillis());
           }
         }
       }
@@ -178,15 +232,17 @@ class EndToEndThroughputBenchmarkTest {
     others.remove("SUCCEEDED");
     long unrecorded = offered - byStatus.values().stream().mapToLong(Integer::longValue).sum();
     return String.format(
-        "| %d | %.0f | %s | %s | %s |",
+        "| %d%s | %.0f | %s | %s | %s | %s |",
         rate,
+        label,
         succeeded / (double) WINDOW.toSeconds(),
         (offered - succeeded)
             + (others.isEmpty() && unrecorded == 0
                 ? ""
                 : " " + others + (unrecorded > 0 ? " unrecorded " + unrecorded : "")),
         percentiles(startDelays),
-        percentiles(endDelays));
+        percentiles(publishDelays),
+        percentiles(deliveryDelays));
   }
 
   private static String percentiles(List<Long> values) {
@@ -197,6 +253,32 @@ class EndToEndThroughputBenchmarkTest {
     return sorted.get((int) Math.ceil(sorted.size() * 0.50) - 1)
         + " / "
         + sorted.get((int) Math.ceil(sorted.size() * 0.99) - 1);
+  }
+
+  /** CPU time of the machine and of each process at one moment. */
+  private record Cpu(long at, long[] machine, List<Long> processes, long self) {
+
+    static Cpu now(List<ServiceProcess> processes) {
+      return new Cpu(
+          System.nanoTime(),
+          CpuTime.ofMachine(),
+          processes.stream().map(ServiceProcess::cpuMillis).toList(),
+          CpuTime.ofThisProcess());
+    }
+
+    /** "busy %, cores used by each process" between this moment and {@code later}. */
+    String usedUntil(Cpu later) {
+      double wallMs = (later.at - at) / 1e6;
+      List<String> cores = new ArrayList<>();
+      for (int i = 0; i < processes.size(); i++) {
+        cores.add(String.format("%.2f", (later.processes.get(i) - processes.get(i)) / wallMs));
+      }
+      cores.add(String.format("%.2f", (later.self - self) / wallMs));
+      long busy = later.machine[0] - machine[0];
+      long total = later.machine[1] - machine[1];
+      return String.format("%.0f %%; ", total > 0 ? 100.0 * busy / total : -1)
+          + String.join(", ", cores);
+    }
   }
 
   private static String memory(List<ServiceProcess> processes) {

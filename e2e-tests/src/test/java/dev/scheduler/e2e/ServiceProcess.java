@@ -38,18 +38,34 @@ final class ServiceProcess implements AutoCloseable {
     this.log = log;
   }
 
+  /** A small, quickly started JVM: several of them share 2 cores during the tests. */
+  static final List<String> TEST_JVM =
+      List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
+  /**
+   * The JVM as in production (full JIT, the JVM's default collector), with a heap bound as a
+   * container's memory limit would set it: for benchmarks.
+   */
+  static final List<String> PRODUCTION_JVM = List.of("-Xmx512m");
+
   /**
    * Starts the executable jar of {@code module} (a folder of the build, relative to its root) on
-   * {@code port} with {@code args}; returns without waiting for it to be ready.
+   * {@code port} with {@code args} in a {@link #TEST_JVM}; returns without waiting for it to be
+   * ready.
    */
   static ServiceProcess start(String name, String module, int port, List<String> args) {
+    return start(name, module, port, TEST_JVM, args);
+  }
+
+  /** As {@link #start(String, String, int, List)}, in a JVM started with {@code jvm} options. */
+  static ServiceProcess start(
+      String name, String module, int port, List<String> jvm, List<String> args) {
     Path jar = executableJar(module);
     Path logs = Path.of("target", "e2e-logs");
     Path log = logs.resolve(name + ".log");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    // A small, quickly started JVM: several of them share 2 cores during the tests.
-    command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    command.addAll(jvm);
     command.addAll(List.of("-jar", jar.toString(), "--server.port=" + port));
     command.addAll(args);
     try {
@@ -145,6 +161,28 @@ final class ServiceProcess implements AutoCloseable {
       // not Linux, or the process is gone
     }
     return -1;
+  }
+
+  /**
+   * CPU time the process has used so far (user and system), in milliseconds; -1 where /proc does
+   * not tell.
+   */
+  long cpuMillis() {
+    return CpuTime.ofProcess(process.pid());
+  }
+
+  /** Kills it without warning (SIGKILL), as a crash or an out-of-memory kill would. */
+  void kill() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  boolean alive() {
+    return process.isAlive();
   }
 
   /** Stops it as an orchestrator does (SIGTERM, graceful shutdown), killing it after 60 s. */
