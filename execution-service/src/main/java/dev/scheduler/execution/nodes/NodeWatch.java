@@ -14,6 +14,8 @@ import java.util.List;
 import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -24,7 +26,10 @@ import org.springframework.stereotype.Component;
  * running executions of a node that goes OFFLINE (or leaves) are failed over: each is ended
  * ABANDONED for its attempt and dispatched again as a new attempt to the app's other agents. Runs
  * on one replica at a time (ShedLock on {@code scheduler_job_lock}); every state change is
- * published on {@code SCHEDULER_NODE_STATE}.
+ * published on {@code SCHEDULER_NODE_STATE}. Silence counts only from when this replica was ready
+ * to take heartbeats, so a replica that just started judges no node before it has listened for
+ * {@code offline-after} (with another replica up all along, a dead node's failover can wait that
+ * much longer when the new replica holds the lock).
  */
 @Component
 public class NodeWatch {
@@ -37,6 +42,13 @@ public class NodeWatch {
   private final Dispatcher dispatcher;
   private final JdbcClient jdbc;
   private final Clock clock;
+
+  /**
+   * Since when this replica takes heartbeats. Silence from before it is not held against a node:
+   * after all replicas were down (a restart, an outage longer than {@code offline-after}) every
+   * node would look silent and the work of live agents would be failed over and run twice.
+   */
+  private volatile Instant listeningSince;
 
   public NodeWatch(
       NodeRegistry registry,
@@ -51,6 +63,13 @@ public class NodeWatch {
     this.dispatcher = dispatcher;
     this.jdbc = jdbc;
     this.clock = clock;
+    this.listeningSince = clock.instant();
+  }
+
+  /** From now on this replica takes heartbeats: silence is counted from here at the earliest. */
+  @EventListener(ApplicationReadyEvent.class)
+  public void listening() {
+    listeningSince = clock.instant();
   }
 
   @Scheduled(fixedDelayString = "${scheduler.execution.nodes.scan-interval:1s}")
@@ -64,13 +83,18 @@ public class NodeWatch {
     Instant now = clock.instant();
     List<NodeStateChanged> changes = new ArrayList<>();
     Instant offlineBefore = now.minus(properties.offlineAfter());
-    for (NodeState state : List.of(NodeState.ONLINE, NodeState.SUSPECT)) {
-      for (NodeView node : registry.silent(state, offlineBefore)) {
-        registry.move(node, NodeState.OFFLINE, now).ifPresent(changes::add);
+    if (!listeningSince.isAfter(offlineBefore)) {
+      for (NodeState state : List.of(NodeState.ONLINE, NodeState.SUSPECT)) {
+        for (NodeView node : registry.silent(state, offlineBefore)) {
+          registry.move(node, NodeState.OFFLINE, now).ifPresent(changes::add);
+        }
       }
     }
-    for (NodeView node : registry.silent(NodeState.ONLINE, now.minus(properties.suspectAfter()))) {
-      registry.move(node, NodeState.SUSPECT, now).ifPresent(changes::add);
+    Instant suspectBefore = now.minus(properties.suspectAfter());
+    if (!listeningSince.isAfter(suspectBefore)) {
+      for (NodeView node : registry.silent(NodeState.ONLINE, suspectBefore)) {
+        registry.move(node, NodeState.SUSPECT, now).ifPresent(changes::add);
+      }
     }
     for (NodeStateChanged change : changes) {
       announce(change);

@@ -16,6 +16,7 @@ import dev.scheduler.contracts.Topics;
 import dev.scheduler.execution.TestAttempts;
 import dev.scheduler.execution.TestMessages;
 import dev.scheduler.execution.api.ExecutionQueries;
+import dev.scheduler.execution.ingest.Dispatcher;
 import dev.scheduler.execution.store.ExecutionIngest;
 import dev.scheduler.testkit.EmbeddedRocketMq;
 import dev.scheduler.testkit.FireTraffic;
@@ -44,6 +45,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.annotation.DirtiesContext;
 
 /** Heartbeats, node states by silence (settable clock), and failover of a dead node's work. */
@@ -68,6 +70,10 @@ class NodeRegistryTest {
   @Autowired NodeWatch watch;
   @Autowired ExecutionIngest ingest;
   @Autowired JdbcTemplate jdbc;
+  @Autowired JdbcClient jdbcClient;
+  @Autowired NodeRegistry registry;
+  @Autowired NodeProperties properties;
+  @Autowired Dispatcher dispatcher;
   @Autowired ExecutionQueries queries;
 
   private String app;
@@ -178,6 +184,35 @@ class NodeRegistryTest {
   }
 
   @Test
+  void a_replica_that_just_started_does_not_count_the_silence_from_before_it_listened()
+      throws Exception {
+    String node = app + "-a";
+    beat(node, "test-token", app);
+    FireEvent fire = fire();
+    ingest.fires(List.of(fire));
+    ingest.events(List.of(started(fire, node)));
+    // Every replica was down for 20 s; the node kept running its execution but nobody heard it.
+    clock.advance(Duration.ofSeconds(20));
+    NodeWatch restarted =
+        new NodeWatch(registry, properties, ingest, dispatcher, jdbcClient, clock);
+    restarted.listening();
+
+    clock.advance(Duration.ofSeconds(2));
+    assertThat(scanFor(restarted, node)).isEmpty();
+    beat(node, "test-token", app); // its next heartbeat reaches the new replica
+    clock.advance(Duration.ofSeconds(6));
+    assertThat(scanFor(restarted, node)).containsExactly(NodeState.SUSPECT);
+    clock.advance(Duration.ofSeconds(3).plusMillis(1)); // 9 s of silence heard by the replica
+    assertThat(scanFor(restarted, node)).containsExactly(NodeState.OFFLINE);
+    assertThat(
+            jdbc.queryForObject(
+                "SELECT trigger_type FROM scheduler_job_execution WHERE execution_id = ?",
+                String.class,
+                fire.executionId()))
+        .isEqualTo("FAILOVER");
+  }
+
+  @Test
   void a_node_that_leaves_is_offline_at_once_and_an_unknown_one_is_not_found() {
     String node = app + "-a";
     beat(node, "test-token", app);
@@ -194,6 +229,10 @@ class NodeRegistryTest {
 
   /** The states {@code node} moved to in one scan (nodes of other tests share the database). */
   private List<NodeState> scanFor(String node) {
+    return scanFor(watch, node);
+  }
+
+  private static List<NodeState> scanFor(NodeWatch watch, String node) {
     return watch.scan().stream()
         .filter(c -> c.nodeId().equals(node))
         .map(NodeStateChanged::to)
