@@ -67,10 +67,7 @@ class EndToEndThroughputBenchmarkTest {
             "execution-service",
             executionsPort,
             JVM,
-            ProcessArgs.with(
-                ProcessArgs.datasource(executionDb),
-                "--rocketmq.name-server=" + nameServer,
-                "--scheduler.execution.nodes.agent-token=" + token)));
+            ProcessArgs.executionService(executionDb, nameServer, token)));
     TestDatabase jobDb = TestDatabases.create("bench_e2e_job");
     processes.add(
         ServiceProcess.start(
@@ -78,13 +75,7 @@ class EndToEndThroughputBenchmarkTest {
             "job-service",
             jobsPort,
             JVM,
-            ProcessArgs.with(
-                ProcessArgs.datasource(jobDb),
-                "--rocketmq.name-server=" + nameServer,
-                "--spring.data.redis.host=" + redis.host(),
-                "--spring.data.redis.port=" + redis.port(),
-                "--scheduler.job.trigger.cluster-name=bench-e2e-" + run,
-                "--scheduler.job.execution-service-url=http://127.0.0.1:" + executionsPort)));
+            ProcessArgs.jobService(jobDb, nameServer, redis, "bench-e2e-" + run, executionsPort)));
     int agents = Integer.getInteger("bench.e2e.agents", 2);
     for (int a = 0; a < agents; a++) {
       processes.add(

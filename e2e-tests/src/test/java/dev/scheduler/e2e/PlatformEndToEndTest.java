@@ -60,30 +60,20 @@ class PlatformEndToEndTest {
         "execution-service",
         "execution-service",
         executionsPort,
-        ProcessArgs.with(
-            ProcessArgs.datasource(TestDatabases.create("e2e_exec")),
-            "--rocketmq.name-server=" + nameServer,
-            "--scheduler.execution.nodes.agent-token=" + TOKEN));
+        ProcessArgs.executionService(TestDatabases.create("e2e_exec"), nameServer, TOKEN));
     start(
         "job-service",
         "job-service",
         jobsPort,
-        ProcessArgs.with(
-            ProcessArgs.datasource(TestDatabases.create("e2e_job")),
-            "--rocketmq.name-server=" + nameServer,
-            "--spring.data.redis.host=" + redis.host(),
-            "--spring.data.redis.port=" + redis.port(),
-            "--scheduler.job.trigger.cluster-name=e2e-" + RUN,
-            "--scheduler.job.execution-service-url=http://127.0.0.1:" + executionsPort));
+        ProcessArgs.jobService(
+            TestDatabases.create("e2e_job"), nameServer, redis, "e2e-" + RUN, executionsPort));
     start(
         "monitor-service",
         "monitor-service",
         monitorPort,
         ProcessArgs.with(
-            ProcessArgs.datasource(TestDatabases.create("e2e_mon")),
-            "--rocketmq.name-server=" + nameServer,
-            "--scheduler.monitor.job-service-url=http://127.0.0.1:" + jobsPort,
-            "--scheduler.monitor.execution-service-url=http://127.0.0.1:" + executionsPort,
+            ProcessArgs.monitorService(
+                TestDatabases.create("e2e_mon"), nameServer, jobsPort, executionsPort),
             // a minute's figures are written 2 s after it ends instead of 30 s
             "--scheduler.monitor.metrics.rollup-grace=2s",
             "--scheduler.monitor.metrics.flush-interval=2s"));

@@ -18,6 +18,36 @@ final class ProcessArgs {
         "--spring.datasource.password=" + db.password());
   }
 
+  /** execution-service on its own database, taking heartbeats with {@code token}. */
+  static List<String> executionService(TestDatabase db, String nameServer, String token) {
+    return with(
+        datasource(db),
+        "--rocketmq.name-server=" + nameServer,
+        "--scheduler.execution.nodes.agent-token=" + token);
+  }
+
+  /** A job-service replica of Quartz cluster {@code cluster} (replicas share the database). */
+  static List<String> jobService(
+      TestDatabase db, String nameServer, RedisEndpoint redis, String cluster, int executionsPort) {
+    return with(
+        datasource(db),
+        "--rocketmq.name-server=" + nameServer,
+        "--spring.data.redis.host=" + redis.host(),
+        "--spring.data.redis.port=" + redis.port(),
+        "--scheduler.job.trigger.cluster-name=" + cluster,
+        "--scheduler.job.execution-service-url=http://127.0.0.1:" + executionsPort);
+  }
+
+  /** monitor-service on its own database, asking the other services at their ports. */
+  static List<String> monitorService(
+      TestDatabase db, String nameServer, int jobsPort, int executionsPort) {
+    return with(
+        datasource(db),
+        "--rocketmq.name-server=" + nameServer,
+        "--scheduler.monitor.job-service-url=http://127.0.0.1:" + jobsPort,
+        "--scheduler.monitor.execution-service-url=http://127.0.0.1:" + executionsPort);
+  }
+
   /** A sample-app agent named {@code nodeId}, heartbeating into execution-service on its port. */
   static List<String> agent(
       String nodeId, String nameServer, RedisEndpoint redis, int executionsPort, String token) {

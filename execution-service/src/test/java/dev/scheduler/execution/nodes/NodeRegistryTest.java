@@ -143,10 +143,7 @@ class NodeRegistryTest {
   void a_silent_node_turns_suspect_then_offline_and_its_running_execution_runs_again()
       throws Exception {
     String node = app + "-a";
-    beat(node, "test-token", app);
-    FireEvent fire = fire();
-    ingest.fires(List.of(fire));
-    ingest.events(List.of(started(fire, node)));
+    FireEvent fire = runningOnNewNode(node);
 
     clock.advance(Duration.ofSeconds(4));
     assertThat(scanFor(node)).isEmpty();
@@ -187,10 +184,7 @@ class NodeRegistryTest {
   void a_replica_that_just_started_does_not_count_the_silence_from_before_it_listened()
       throws Exception {
     String node = app + "-a";
-    beat(node, "test-token", app);
-    FireEvent fire = fire();
-    ingest.fires(List.of(fire));
-    ingest.events(List.of(started(fire, node)));
+    FireEvent fire = runningOnNewNode(node);
     // Every replica was down for 20 s; the node kept running its execution but nobody heard it.
     clock.advance(Duration.ofSeconds(20));
     NodeWatch restarted =
@@ -226,6 +220,15 @@ class NodeRegistryTest {
   }
 
   // ---- helpers
+
+  /** A node that heartbeats once and runs one execution. */
+  private FireEvent runningOnNewNode(String node) throws Exception {
+    beat(node, "test-token", app);
+    FireEvent fire = fire();
+    ingest.fires(List.of(fire));
+    ingest.events(List.of(started(fire, node)));
+    return fire;
+  }
 
   /** The states {@code node} moved to in one scan (nodes of other tests share the database). */
   private List<NodeState> scanFor(String node) {

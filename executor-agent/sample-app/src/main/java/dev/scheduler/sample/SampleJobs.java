@@ -12,6 +12,12 @@ import org.springframework.stereotype.Component;
 @Component
 public class SampleJobs {
 
+  private final TallyFile tally;
+
+  public SampleJobs(TallyFile tally) {
+    this.tally = tally;
+  }
+
   /** Returns at once. */
   @SchedulerJob("quick")
   public String quick(JobContext context) {
@@ -38,7 +44,7 @@ public class SampleJobs {
    */
   @SchedulerJob("slow")
   public String slow(JobContext context) throws InterruptedException {
-    long seconds = parseSeconds(context.params(), 30);
+    long seconds = parseNumber(context.params(), 30);
     for (long second = 1; second <= seconds; second++) {
       if (context.cancelled()) {
         context.log().warn("stopping early after {} s", second - 1);
@@ -50,6 +56,19 @@ public class SampleJobs {
     return "worked " + seconds + " s";
   }
 
+  /**
+   * Works for as many milliseconds as its parameters say (default 0), then writes a line for the
+   * run to this instance's tally file ({@code sample.tally-file}), which outlives the process: a
+   * run counted twice there ran twice.
+   */
+  @SchedulerJob("tally")
+  public String tally(JobContext context) throws InterruptedException {
+    long millis = parseNumber(context.params(), 0);
+    Thread.sleep(millis);
+    tally.add(context);
+    return "counted";
+  }
+
   /** Fails on purpose, to show retries and alerts. */
   @SchedulerJob("failing")
   public void failing(JobContext context) {
@@ -57,7 +76,7 @@ public class SampleJobs {
     throw new IllegalStateException("failing on purpose, attempt " + context.attempt());
   }
 
-  private static long parseSeconds(String params, long fallback) {
+  private static long parseNumber(String params, long fallback) {
     if (params == null || params.isBlank()) {
       return fallback;
     }

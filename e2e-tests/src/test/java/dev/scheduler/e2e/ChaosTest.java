@@ -1,0 +1,463 @@
+package dev.scheduler.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.scheduler.testkit.EmbeddedRocketMq;
+import dev.scheduler.testkit.FreePorts;
+import dev.scheduler.testkit.RedisEndpoint;
+import dev.scheduler.testkit.TestDatabase;
+import dev.scheduler.testkit.TestDatabases;
+import dev.scheduler.testkit.TestRedis;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The guarantees under failure: jobs due every second (single and 4-shard) run in two agents while
+ * each component is killed with SIGKILL and started again in turn — one job-service replica while
+ * the other runs, execution-service, monitor-service, an agent while the other runs, then the other
+ * job-service replica. Afterwards, for every fire due in the window: an execution record per shard
+ * (nothing lost), each in a final state, each run counted exactly once in the agents' own tally
+ * files (nothing run twice, nothing recorded that did not run); and how long the killed agent's
+ * work took to run elsewhere. Run with {@code ./mvnw -pl e2e-tests -am verify -Pchaos}.
+ */
+@Tag("chaos")
+class ChaosTest {
+
+  private static final String APP = "sample-app";
+  private static final int SINGLE_JOBS = 80;
+  private static final int SHARDED_JOBS = 5;
+  private static final int SHARDS = 4;
+
+  /** How long a run of the tally job works: enough for work to be caught running by a kill. */
+  private static final int WORK_MS = 200;
+
+  /** At least this long, so that the window holds more than 10,000 fires. */
+  private static final Duration MIN_WINDOW = Duration.ofSeconds(130);
+
+  private static final Set<String> FINAL =
+      Set.of("SUCCEEDED", "FAILED", "TIMED_OUT", "CANCELLED", "REJECTED");
+
+  private final String run = UUID.randomUUID().toString().substring(0, 8);
+  private final String token = "chaos-" + run;
+  private final Path tallies = Path.of("target", "chaos-" + run);
+  private final List<ServiceProcess> processes = new ArrayList<>();
+  private final List<String> timeline = new ArrayList<>();
+
+  @Test
+  void no_fire_is_lost_and_no_shard_runs_twice_while_each_component_is_killed_in_turn()
+      throws Exception {
+    Files.createDirectories(tallies);
+    String nameServer = EmbeddedRocketMq.shared().nameServerAddress();
+    RedisEndpoint redis = TestRedis.endpoint();
+    TestDatabase executionDb = TestDatabases.create("chaos_exec");
+    TestDatabase jobDb = TestDatabases.create("chaos_job");
+    TestDatabase monitorDb = TestDatabases.create("chaos_mon");
+    int executionsPort = FreePorts.any();
+    int jobsPortA = FreePorts.any();
+    int jobsPortB = FreePorts.any();
+    int monitorPort = FreePorts.any();
+    String cluster = "chaos-" + run;
+    Component execution =
+        new Component(
+            "execution-service",
+            "execution-service",
+            executionsPort,
+            ProcessArgs.executionService(executionDb, nameServer, token));
+    Component jobA =
+        new Component(
+            "job-service-a",
+            "job-service",
+            jobsPortA,
+            ProcessArgs.jobService(jobDb, nameServer, redis, cluster, executionsPort));
+    Component jobB =
+        new Component(
+            "job-service-b",
+            "job-service",
+            jobsPortB,
+            ProcessArgs.jobService(jobDb, nameServer, redis, cluster, executionsPort));
+    Component monitor =
+        new Component(
+            "monitor-service",
+            "monitor-service",
+            monitorPort,
+            ProcessArgs.monitorService(monitorDb, nameServer, jobsPortB, executionsPort));
+    Component agent0 = agent(0, "a", nameServer, redis, executionsPort);
+    Component agent1 = agent(1, "a", nameServer, redis, executionsPort);
+    try {
+      List<Component> all = List.of(execution, jobA, jobB, monitor, agent0, agent1);
+      all.forEach(Component::start);
+      all.forEach(c -> c.process.awaitHealthy());
+      GatewayClient execApi = new GatewayClient(execution.process.url(""), "unused");
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  execApi.get("/api/v1/nodes?app=" + APP + "&state=ONLINE").path("items").size()
+                      >= 2);
+      List<Long> singleJobs = new ArrayList<>();
+      List<Long> shardedJobs = new ArrayList<>();
+      GatewayClient jobs = new GatewayClient(jobB.process.url(""), "unused");
+      for (int i = 0; i < SINGLE_JOBS + SHARDED_JOBS; i++) {
+        boolean sharded = i >= SINGLE_JOBS;
+        long id =
+            jobs.post("/api/v1/jobs", jobJson(i, sharded ? SHARDS : 1), 201).path("id").asLong();
+        (sharded ? shardedJobs : singleJobs).add(id);
+      }
+      Instant from = Instant.now().plusSeconds(5).truncatedTo(ChronoUnit.SECONDS);
+      waitUntil(from.plusSeconds(10));
+
+      // Each component in turn: SIGKILL, a pause, started again, ready before the next one.
+      killAndRestart(jobA, Duration.ofSeconds(5), from);
+      pause(Duration.ofSeconds(15));
+      killAndRestart(execution, Duration.ofSeconds(5), from);
+      pause(Duration.ofSeconds(15));
+      killAndRestart(monitor, Duration.ofSeconds(5), from);
+      pause(Duration.ofSeconds(15));
+      Instant agentKilled = Instant.now();
+      String killedNode = agent0.nodeId;
+      agent0.kill(from, timeline);
+      pause(Duration.ofSeconds(20));
+      agent0 = agent(0, "b", nameServer, redis, executionsPort);
+      agent0.start();
+      agent0.process.awaitHealthy();
+      timeline.add(at(from) + " " + agent0.name + " started again as node " + agent0.nodeId);
+      pause(Duration.ofSeconds(10));
+      killAndRestart(jobB, Duration.ofSeconds(5), from);
+      pause(Duration.ofSeconds(10));
+      Instant to = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+      if (to.isBefore(from.plus(MIN_WINDOW))) {
+        to = from.plus(MIN_WINDOW);
+        waitUntil(to);
+      }
+      long seconds = Duration.between(from, to).toSeconds();
+      long fires = seconds * (SINGLE_JOBS + SHARDED_JOBS);
+      Set<String> expected = expectedExecutions(singleJobs, shardedJobs, from, to);
+
+      // Everything due in the window recorded and ended.
+      Instant finalFrom = from;
+      Instant finalTo = to;
+      List<Row> rows = new ArrayList<>();
+      try {
+        await()
+            .atMost(Duration.ofMinutes(3))
+            .pollInterval(Duration.ofSeconds(2))
+            .until(
+                () -> {
+                  rows.clear();
+                  rows.addAll(records(executionDb, finalFrom, finalTo));
+                  return rows.size() >= expected.size()
+                      && rows.stream().allMatch(r -> FINAL.contains(r.status));
+                });
+      } catch (org.awaitility.core.ConditionTimeoutException e) {
+        // reported below, with the figures
+      }
+      Map<String, Integer> runs = tallied(finalFrom, finalTo);
+      Report report =
+          Report.of(expected, rows, runs, killedNode, agentKilled, fires, seconds, timeline);
+      report.print();
+
+      assertThat(report.missing).as("fires due with no execution record").isEmpty();
+      assertThat(report.notFinal).as("executions not in a final state").isEmpty();
+      assertThat(report.byStatus).as("outcomes").containsOnlyKeys("SUCCEEDED");
+      assertThat(report.ranTwice).as("executions run more than once").isEmpty();
+      assertThat(report.succeededNotRun).as("recorded SUCCEEDED, never counted").isEmpty();
+      assertThat(report.ranNotRecorded).as("counted, not recorded as SUCCEEDED").isEmpty();
+      assertThat(fires).isGreaterThanOrEqualTo(10_000);
+    } finally {
+      processes.forEach(ServiceProcess::close);
+    }
+  }
+
+  private Component agent(
+      int index, String generation, String nameServer, RedisEndpoint redis, int executionsPort) {
+    String nodeId = "chaos-" + index + generation + "-" + run;
+    Component agent =
+        new Component(
+            "chaos-agent-" + index + generation,
+            "executor-agent/sample-app",
+            FreePorts.any(),
+            ProcessArgs.with(
+                ProcessArgs.agent(nodeId, nameServer, redis, executionsPort, token),
+                "--scheduler.agent.capacity=32",
+                "--sample.tally-file=" + tallies.resolve(nodeId + ".tally").toAbsolutePath()));
+    agent.nodeId = nodeId;
+    return agent;
+  }
+
+  private static String jobJson(int i, int shards) {
+    return """
+        {"app": "%s", "name": "chaos-%d", "jobType": "BEAN", "handler": "tally", "params": "%d",
+         "shardCount": %d, "schedule": {"type": "CRON", "cron": "* * * * * ?", "timeZone": "UTC"}}
+        """
+        .formatted(APP, i, WORK_MS, shards);
+  }
+
+  private void killAndRestart(Component component, Duration down, Instant from) {
+    component.kill(from, timeline);
+    pause(down);
+    component.start();
+    component.process.awaitHealthy();
+    timeline.add(at(from) + " " + component.name + " ready again");
+  }
+
+  private static String at(Instant from) {
+    return String.format("+%.1f s", Duration.between(from, Instant.now()).toMillis() / 1000.0);
+  }
+
+  /** The execution ids the window's fires must have: {@code <jobId>-<due ms>-<shard>}. */
+  private static Set<String> expectedExecutions(
+      List<Long> singleJobs, List<Long> shardedJobs, Instant from, Instant to) {
+    Set<String> ids = new HashSet<>();
+    for (Instant due = from; due.isBefore(to); due = due.plusSeconds(1)) {
+      for (long job : singleJobs) {
+        ids.add(job + "-" + due.toEpochMilli() + "-0");
+      }
+      for (long job : shardedJobs) {
+        for (int shard = 0; shard < SHARDS; shard++) {
+          ids.add(job + "-" + due.toEpochMilli() + "-" + shard);
+        }
+      }
+    }
+    return ids;
+  }
+
+  /** An execution as execution-service recorded it. */
+  record Row(
+      String executionId,
+      String status,
+      int attempt,
+      String triggerType,
+      String nodeId,
+      Instant scheduled,
+      Instant fired,
+      Instant started) {}
+
+  private static List<Row> records(TestDatabase db, Instant from, Instant to) throws SQLException {
+    List<Row> rows = new ArrayList<>();
+    try (Connection c = db.connect();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT execution_id, status, attempt, trigger_type, node_id, scheduled_at,"
+                    + " fired_at, started_at FROM scheduler_job_execution"
+                    + " WHERE app = ? AND scheduled_at >= ? AND scheduled_at < ?")) {
+      s.setString(1, APP);
+      s.setTimestamp(2, Timestamp.from(from));
+      s.setTimestamp(3, Timestamp.from(to));
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          rows.add(
+              new Row(
+                  r.getString(1),
+                  r.getString(2),
+                  r.getInt(3),
+                  r.getString(4),
+                  r.getString(5),
+                  r.getTimestamp(6).toInstant(),
+                  instant(r.getTimestamp(7)),
+                  instant(r.getTimestamp(8))));
+        }
+      }
+    }
+    return rows;
+  }
+
+  private static Instant instant(Timestamp timestamp) {
+    return timestamp == null ? null : timestamp.toInstant();
+  }
+
+  /** Runs per execution id due in the window, from every agent's tally file. */
+  private Map<String, Integer> tallied(Instant from, Instant to) throws IOException {
+    Map<String, Integer> runs = new HashMap<>();
+    try (Stream<Path> files = Files.list(tallies)) {
+      for (Path file : files.toList()) {
+        for (String line : Files.readAllLines(file)) {
+          String[] parts = line.split(" ");
+          Instant due = Instant.parse(parts[3]);
+          if (!due.isBefore(from) && due.isBefore(to)) {
+            runs.merge(parts[0], 1, Integer::sum);
+          }
+        }
+      }
+    }
+    return runs;
+  }
+
+  /** What the checks found, printed before they are asserted. */
+  record Report(
+      long fires,
+      long seconds,
+      int expected,
+      Set<String> missing,
+      List<String> notFinal,
+      Map<String, Integer> byStatus,
+      Map<String, Integer> byTrigger,
+      List<String> ranTwice,
+      List<String> succeededNotRun,
+      List<String> ranNotRecorded,
+      List<Long> failoverMs,
+      long maxPublishDelayMs,
+      List<String> timeline) {
+
+    static Report of(
+        Set<String> expected,
+        List<Row> rows,
+        Map<String, Integer> runs,
+        String killedNode,
+        Instant agentKilled,
+        long fires,
+        long seconds,
+        List<String> timeline) {
+      Set<String> missing = new HashSet<>(expected);
+      Map<String, Integer> byStatus = new TreeMap<>();
+      Map<String, Integer> byTrigger = new TreeMap<>();
+      List<String> notFinal = new ArrayList<>();
+      List<String> succeededNotRun = new ArrayList<>();
+      List<Long> failover = new ArrayList<>();
+      long maxPublish = 0;
+      for (Row row : rows) {
+        missing.remove(row.executionId);
+        byStatus.merge(row.status, 1, Integer::sum);
+        byTrigger.merge(row.triggerType, 1, Integer::sum);
+        if (!FINAL.contains(row.status)) {
+          notFinal.add(row.executionId + " " + row.status);
+        }
+        if ("SUCCEEDED".equals(row.status) && !runs.containsKey(row.executionId)) {
+          succeededNotRun.add(row.executionId);
+        }
+        if (row.fired != null) {
+          maxPublish = Math.max(maxPublish, Duration.between(row.scheduled, row.fired).toMillis());
+        }
+        // The killed agent's work: due before the kill, run after it on another agent.
+        if (row.started != null
+            && row.scheduled.isBefore(agentKilled)
+            && row.started.isAfter(agentKilled)
+            && !killedNode.equals(row.nodeId)) {
+          failover.add(Duration.between(agentKilled, row.started).toMillis());
+        }
+      }
+      Set<String> recordedSucceeded = new HashSet<>();
+      rows.stream()
+          .filter(r -> "SUCCEEDED".equals(r.status))
+          .forEach(r -> recordedSucceeded.add(r.executionId));
+      List<String> ranTwice =
+          runs.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
+      List<String> ranNotRecorded =
+          runs.keySet().stream().filter(id -> !recordedSucceeded.contains(id)).toList();
+      return new Report(
+          fires,
+          seconds,
+          expected.size(),
+          missing,
+          notFinal,
+          byStatus,
+          byTrigger,
+          ranTwice,
+          succeededNotRun,
+          ranNotRecorded,
+          failover.stream().sorted().toList(),
+          maxPublish,
+          timeline);
+    }
+
+    void print() {
+      System.out.println(
+          "chaos run: "
+              + seconds
+              + " s window, "
+              + fires
+              + " fires, "
+              + expected
+              + " executions due");
+      timeline.forEach(line -> System.out.println("  " + line));
+      System.out.println("| measure | value |");
+      System.out.println("|---|---|");
+      System.out.println(
+          "| fires due (executions with shards) | " + fires + " (" + expected + ") |");
+      System.out.println("| executions with no record | " + missing.size() + " |");
+      System.out.println("| not in a final state | " + notFinal.size() + " |");
+      System.out.println("| outcomes | " + byStatus + " |");
+      System.out.println("| what made the last attempt run | " + byTrigger + " |");
+      System.out.println("| run more than once (agents' tally) | " + ranTwice.size() + " |");
+      System.out.println(
+          "| recorded SUCCEEDED, not counted by an agent | " + succeededNotRun.size() + " |");
+      System.out.println(
+          "| counted by an agent, not recorded SUCCEEDED | " + ranNotRecorded.size() + " |");
+      System.out.println("| longest due-to-published delay ms | " + maxPublishDelayMs + " |");
+      System.out.println(
+          "| killed agent's work run elsewhere: executions, after the kill p50 / max ms | "
+              + failoverMs.size()
+              + ", "
+              + (failoverMs.isEmpty()
+                  ? "–"
+                  : failoverMs.get(failoverMs.size() / 2)
+                      + " / "
+                      + failoverMs.get(failoverMs.size() - 1))
+              + " |");
+      missing.stream().limit(10).forEach(id -> System.out.println("  missing " + id));
+      notFinal.stream().limit(10).forEach(id -> System.out.println("  not final " + id));
+      ranTwice.stream().limit(10).forEach(id -> System.out.println("  ran twice " + id));
+    }
+  }
+
+  /** A process of the run that can be killed and started again with the same arguments. */
+  private final class Component {
+    final String name;
+    final String module;
+    final int port;
+    final List<String> args;
+    String nodeId;
+    ServiceProcess process;
+    int starts;
+
+    Component(String name, String module, int port, List<String> args) {
+      this.name = name;
+      this.module = module;
+      this.port = port;
+      this.args = args;
+    }
+
+    void start() {
+      starts++;
+      process = ServiceProcess.start(starts == 1 ? name : name + "-" + starts, module, port, args);
+      processes.add(process);
+    }
+
+    void kill(Instant from, List<String> timeline) {
+      process.kill();
+      timeline.add(at(from) + " " + name + " killed (SIGKILL)");
+    }
+  }
+
+  private static void pause(Duration duration) {
+    waitUntil(Instant.now().plus(duration));
+  }
+
+  /** The run's timeline is wall-clock time: this waits for a moment of it. */
+  private static void waitUntil(Instant moment) {
+    await()
+        .atMost(Duration.between(Instant.now(), moment).plusSeconds(5))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> !Instant.now().isBefore(moment));
+  }
+}
