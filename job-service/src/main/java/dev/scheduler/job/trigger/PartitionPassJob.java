@@ -8,6 +8,7 @@ import org.quartz.InterruptableJob;
 import org.quartz.JobExecutionContext;
 import org.quartz.JobExecutionException;
 import org.quartz.SchedulerException;
+import org.quartz.Trigger;
 
 /**
  * The Quartz job of one partition. Quartz's clustered store runs it on one replica at a time
@@ -66,11 +67,14 @@ class PartitionPassJob implements InterruptableJob {
    */
   private void nextPassIn(JobExecutionContext context, int partition, Duration delay)
       throws SchedulerException {
-    context
-        .getScheduler()
-        .rescheduleJob(
-            context.getTrigger().getKey(),
-            QuartzCluster.partitionTrigger(partition, Date.from(clock.instant().plus(delay))));
+    // The partition's own trigger, not the one that fired this pass: after a replica died, Quartz
+    // runs its interrupted pass again under a one-shot recovery trigger, and replacing that one
+    // with a second trigger of the partition's name fails (the partition's trigger still exists).
+    Trigger next =
+        QuartzCluster.partitionTrigger(partition, Date.from(clock.instant().plus(delay)));
+    if (context.getScheduler().rescheduleJob(next.getKey(), next) == null) {
+      context.getScheduler().scheduleJob(next); // it was gone: the partition keeps a trigger
+    }
   }
 
   @Override

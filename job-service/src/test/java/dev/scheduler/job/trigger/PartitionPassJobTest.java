@@ -1,0 +1,101 @@
+package dev.scheduler.job.trigger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Date;
+import java.util.Properties;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.quartz.JobBuilder;
+import org.quartz.JobDataMap;
+import org.quartz.JobDetail;
+import org.quartz.JobExecutionContext;
+import org.quartz.Scheduler;
+import org.quartz.Trigger;
+import org.quartz.TriggerBuilder;
+import org.quartz.TriggerKey;
+import org.quartz.impl.StdSchedulerFactory;
+
+/** How a pass hands its partition on, on an in-memory Quartz scheduler (not started). */
+class PartitionPassJobTest {
+
+  private static final Instant NOW = Instant.parse("2026-11-30T12:00:00Z");
+  private static final Date LATER = Date.from(NOW.plusSeconds(3600));
+
+  private Scheduler scheduler;
+  private JobDetail job;
+
+  @BeforeEach
+  void scheduler() throws Exception {
+    Properties p = new Properties();
+    p.setProperty("org.quartz.scheduler.instanceName", "pass-job-" + UUID.randomUUID());
+    p.setProperty("org.quartz.threadPool.threadCount", "1");
+    p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
+    scheduler = new StdSchedulerFactory(p).getScheduler();
+    job =
+        JobBuilder.newJob(PartitionPassJob.class)
+            .withIdentity("partition-0", QuartzCluster.GROUP)
+            .usingJobData(PartitionPassJob.PARTITION, "0")
+            .storeDurably()
+            .requestRecovery()
+            .build();
+    scheduler.scheduleJob(job, QuartzCluster.partitionTrigger(0, LATER));
+  }
+
+  @AfterEach
+  void shutdown() throws Exception {
+    scheduler.shutdown();
+  }
+
+  @Test
+  void a_pass_restarts_its_partition_trigger_from_now() throws Exception {
+    run(scheduler.getTrigger(partitionTrigger()));
+
+    assertThat(scheduler.getTrigger(partitionTrigger()).getNextFireTime())
+        .isEqualTo(Date.from(NOW));
+  }
+
+  @Test
+  void a_pass_recovered_after_a_replica_died_hands_on_the_partition_trigger() throws Exception {
+    // What Quartz's cluster manager adds for a dead replica's interrupted pass.
+    Trigger recovery =
+        TriggerBuilder.newTrigger()
+            .withIdentity("recover_dead-replica_1", Scheduler.DEFAULT_RECOVERY_GROUP)
+            .forJob(job.getKey())
+            .startAt(LATER)
+            .build();
+    scheduler.scheduleJob(recovery);
+
+    run(recovery);
+
+    assertThat(scheduler.getTrigger(partitionTrigger()).getNextFireTime())
+        .isEqualTo(Date.from(NOW));
+  }
+
+  private void run(Trigger firing) throws Exception {
+    PartitionPass pass = mock(PartitionPass.class);
+    FairShare fairShare = mock(FairShare.class);
+    when(fairShare.allows(anyInt())).thenReturn(true);
+    JobExecutionContext context = mock(JobExecutionContext.class);
+    when(context.getScheduler()).thenReturn(scheduler);
+    when(context.getTrigger()).thenReturn(firing);
+    when(context.getMergedJobDataMap()).thenReturn(new JobDataMap(job.getJobDataMap()));
+    new PartitionPassJob(pass, fairShare, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofSeconds(10))
+        .execute(context);
+    org.mockito.Mockito.verify(pass).run(anyInt(), any(), any());
+  }
+
+  private static TriggerKey partitionTrigger() {
+    return TriggerKey.triggerKey("partition-0", QuartzCluster.GROUP);
+  }
+}
