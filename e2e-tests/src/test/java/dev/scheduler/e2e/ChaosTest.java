@@ -176,6 +176,9 @@ class ChaosTest {
       Report report =
           Report.of(expected, rows, runs, killedNode, agentKilled, fires, seconds, timeline);
       report.print();
+      if (!report.missing.isEmpty() || !report.notFinal.isEmpty()) {
+        processes.stream().filter(ServiceProcess::alive).forEach(ServiceProcess::dumpThreads);
+      }
 
       assertThat(report.missing).as("fires due with no execution record").isEmpty();
       assertThat(report.notFinal).as("executions not in a final state").isEmpty();

@@ -181,6 +181,26 @@ final class ServiceProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * Appends a dump of the process's threads to its log (with the JDK's {@code jcmd}), to see what a
+   * process that stopped making progress waits on.
+   */
+  void dumpThreads() {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    try {
+      Process dump =
+          new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "Thread.print")
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .start();
+      dump.waitFor(30, TimeUnit.SECONDS);
+    } catch (IOException e) {
+      // no jcmd here: the log stays as it is
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   boolean alive() {
     return process.isAlive();
   }
