@@ -3,6 +3,8 @@ package dev.scheduler.gateway.resilience;
 import dev.scheduler.contracts.Headers;
 import dev.scheduler.contracts.ProblemCode;
 import dev.scheduler.gateway.GatewayProblems;
+import io.github.resilience4j.bulkhead.BulkheadFullException;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
@@ -22,9 +24,10 @@ import reactor.core.publisher.Mono;
 
 /**
  * Where a route's circuit breaker sends a request its service did not serve: the service's circuit
- * is open, it did not answer within its time limit, or it could not be reached. The client gets a
- * 503 problem at once that says which, instead of waiting on a broken service. Reached only by the
- * routes' {@code forward:} fallback; the security rules refuse it from outside.
+ * is open, the route has as many calls in progress as it lets through, the service did not answer
+ * within its time limit, or it could not be reached. The client gets a 503 problem at once that
+ * says which, instead of waiting on a broken service. Reached only by the routes' {@code forward:}
+ * fallback; the security rules refuse it from outside.
  */
 @RestController
 public class Unavailable {
@@ -36,10 +39,15 @@ public class Unavailable {
 
   private final CircuitBreakerRegistry circuitBreakers;
   private final TimeLimiterRegistry timeLimiters;
+  private final BulkheadRegistry bulkheads;
 
-  public Unavailable(CircuitBreakerRegistry circuitBreakers, TimeLimiterRegistry timeLimiters) {
+  public Unavailable(
+      CircuitBreakerRegistry circuitBreakers,
+      TimeLimiterRegistry timeLimiters,
+      BulkheadRegistry bulkheads) {
     this.circuitBreakers = circuitBreakers;
     this.timeLimiters = timeLimiters;
+    this.bulkheads = bulkheads;
   }
 
   @RequestMapping(PATH + "{service}")
@@ -64,6 +72,13 @@ public class Unavailable {
               + " failed too often; its circuit is open and requests are refused for up to "
               + wait.toSeconds()
               + " s";
+    } else if (cause instanceof BulkheadFullException) {
+      exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, "1");
+      detail =
+          service
+              + " has as many requests in progress as this gateway lets through ("
+              + bulkheads.bulkhead(service).getBulkheadConfig().getMaxConcurrentCalls()
+              + "); try again shortly";
     } else if (cause instanceof TimeoutException) {
       detail =
           service

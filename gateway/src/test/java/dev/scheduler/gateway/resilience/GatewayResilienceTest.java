@@ -2,16 +2,27 @@ package dev.scheduler.gateway.resilience;
 
 import static dev.scheduler.gateway.TestGateway.key;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.scheduler.contracts.Headers;
 import dev.scheduler.gateway.StubService;
 import dev.scheduler.gateway.TestGateway;
 import dev.scheduler.testkit.FreePorts;
 import dev.scheduler.testkit.RealServers;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -30,7 +41,10 @@ import org.springframework.test.web.reactive.server.WebTestClient;
       "resilience4j.circuitbreaker.instances.job-service.sliding-window-size=4",
       "resilience4j.circuitbreaker.instances.job-service.minimum-number-of-calls=4",
       "resilience4j.circuitbreaker.instances.job-service.wait-duration-in-open-state=60s",
-      "resilience4j.circuitbreaker.instances.job-service.automatic-transition-from-open-to-half-open-enabled=false"
+      "resilience4j.circuitbreaker.instances.job-service.automatic-transition-from-open-to-half-open-enabled=false",
+      // the calls at once below are more than a caller's default burst
+      "scheduler.gateway.rate-limit.defaults.burst=1000",
+      "scheduler.gateway.rate-limit.defaults.requests=1000"
     })
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @RealServers(database = false, rocketmq = false)
@@ -40,6 +54,7 @@ class GatewayResilienceTest {
   private static final StubService SERVICE = new StubService();
 
   @Autowired WebTestClient http;
+  @LocalServerPort int port;
 
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
@@ -95,6 +110,39 @@ class GatewayResilienceTest {
         .exchange()
         .expectStatus()
         .isOk();
+  }
+
+  @Test
+  void many_slow_calls_at_once_all_reach_the_service() throws Exception {
+    // More at once than Spring Cloud CircuitBreaker's own bulkhead lets through (25) unless set.
+    int calls = 60;
+    SERVICE.hang("/api/v1/nodes");
+    HttpClient client = HttpClient.newHttpClient();
+    List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+    for (int i = 0; i < calls; i++) {
+      answers.add(
+          client.sendAsync(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/nodes"))
+                  .header(Headers.API_KEY, key("VIEWER"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString()));
+    }
+    try {
+      await()
+          .atMost(Duration.ofSeconds(8))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          SERVICE.seen().stream()
+                              .filter(s -> s.path().startsWith("/api/v1/nodes"))
+                              .count())
+                      .isEqualTo(calls));
+    } finally {
+      SERVICE.reset();
+    }
+    for (CompletableFuture<HttpResponse<String>> answer : answers) {
+      assertThat(answer.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    }
   }
 
   @Test
