@@ -75,7 +75,7 @@ class JobsResource {
         jobs.fireTimes(found.jobs().stream().map(JobDefinition::id).toList());
     List<JobView> views =
         found.jobs().stream().map(job -> JobView.of(job, fireTimes.get(job.id()))).toList();
-    return PageResponse.of(views, page, size, found.total());
+    return PageResponse.of(views, page, size, found.total(), found.totalExact());
   }
 
   @PutMapping("/{id}")

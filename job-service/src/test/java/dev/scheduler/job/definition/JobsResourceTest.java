@@ -147,7 +147,7 @@ class JobsResourceTest {
     given(jobs.list(any()))
         .willReturn(
             new JobRepository.Page(
-                List.of(job(1, JobStatus.ACTIVE, 1), job(2, JobStatus.ACTIVE, 1)), 12));
+                List.of(job(1, JobStatus.ACTIVE, 1), job(2, JobStatus.ACTIVE, 1)), 12, true));
     given(jobs.fireTimes(anyCollection())).willReturn(Map.of(1L, TIMES, 2L, TIMES));
 
     http.perform(
