@@ -85,8 +85,9 @@ class ApiLatencyBenchmarkTest {
       String at = "after " + jobs + " jobs: resident MiB " + memory(processes);
       System.out.println(at);
       List<String> rows = new ArrayList<>();
+      AtomicInteger created = new AtomicInteger(ids.size()); // new jobs get names not yet taken
       for (String rate : System.getProperty("bench.api.rates", "100,200").split(",")) {
-        rows.addAll(fixedRate(api, run, ids, Integer.parseInt(rate.trim())));
+        rows.addAll(fixedRate(api, run, ids, created, Integer.parseInt(rate.trim())));
       }
       System.out.println();
       System.out.println("| requests/s | request | count | p50 / p99 / max ms | errors |");
@@ -127,12 +128,12 @@ class ApiLatencyBenchmarkTest {
   }
 
   /** Sends the request mix at {@code rate} per second for the window; one row per kind. */
-  private static List<String> fixedRate(GatewayClient api, String run, List<Long> ids, int rate)
+  private static List<String> fixedRate(
+      GatewayClient api, String run, List<Long> ids, AtomicInteger created, int rate)
       throws Exception {
     Map<String, ConcurrentLinkedQueue<Long>> latencies = new ConcurrentHashMap<>();
     Map<String, AtomicInteger> errors = new ConcurrentHashMap<>();
     ExecutorService senders = Executors.newFixedThreadPool(64);
-    AtomicInteger created = new AtomicInteger(ids.size());
     long periodNanos = 1_000_000_000L / rate;
     long total = rate * WINDOW.toSeconds();
     long start = System.nanoTime() + 100_000_000L;
@@ -170,7 +171,6 @@ class ApiLatencyBenchmarkTest {
     }
     int allErrors = errors.values().stream().mapToInt(AtomicInteger::get).sum();
     rows.add(row(rate, "**all**", all, new AtomicInteger(allErrors)));
-    rows.forEach(System.out::println);
     return rows;
   }
 
