@@ -44,7 +44,12 @@ import org.junit.jupiter.api.Test;
 @Tag("chaos")
 class ChaosTest {
 
-  private static final String APP = "sample-app";
+  /**
+   * An app of its own: its agents' consumer group is not the one of the other tests' agents, so no
+   * fire of this run can reach them (the tests of this module share one broker).
+   */
+  private static final String APP = "chaos-app";
+
   private static final int SINGLE_JOBS = 80;
   private static final int SHARDED_JOBS = 5;
   private static final int SHARDS = 4;
@@ -188,7 +193,58 @@ class ChaosTest {
       assertThat(report.ranNotRecorded).as("counted, not recorded as SUCCEEDED").isEmpty();
       assertThat(fires).isGreaterThanOrEqualTo(10_000);
     } finally {
+      drainAndStop(executionDb, jobA, jobB);
+    }
+  }
+
+  /**
+   * Stops firing first, lets the agents finish and execution-service record what is under way, then
+   * stops the rest: the tests of this module share one broker, and events left in it would reach
+   * the next test's execution-service (its consumer group is the same).
+   */
+  private void drainAndStop(TestDatabase executionDb, Component... schedulers) {
+    for (Component scheduler : schedulers) {
+      if (scheduler.process != null) {
+        scheduler.process.close();
+      }
+    }
+    try {
+      long[] last = {-1};
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofSeconds(2))
+          .until(
+              () -> {
+                long open = openExecutions(executionDb);
+                long all = allExecutions(executionDb);
+                boolean settled = open == 0 && all == last[0];
+                last[0] = all;
+                return settled;
+              });
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      System.out.println("chaos run: executions still open when stopping: " + e.getMessage());
+    } finally {
       processes.forEach(ServiceProcess::close);
+    }
+  }
+
+  private static long openExecutions(TestDatabase db) throws SQLException {
+    return count(
+        db,
+        "SELECT COUNT(*) FROM scheduler_job_execution WHERE status NOT IN ('SUCCEEDED', 'FAILED',"
+            + " 'TIMED_OUT', 'CANCELLED', 'REJECTED')");
+  }
+
+  private static long allExecutions(TestDatabase db) throws SQLException {
+    return count(db, "SELECT COUNT(*) FROM scheduler_job_execution");
+  }
+
+  private static long count(TestDatabase db, String sql) throws SQLException {
+    try (Connection c = db.connect();
+        PreparedStatement s = c.prepareStatement(sql);
+        ResultSet r = s.executeQuery()) {
+      r.next();
+      return r.getLong(1);
     }
   }
 
@@ -202,6 +258,7 @@ class ChaosTest {
             FreePorts.any(),
             ProcessArgs.with(
                 ProcessArgs.agent(nodeId, nameServer, redis, executionsPort, token),
+                "--scheduler.agent.app=" + APP,
                 "--scheduler.agent.capacity=32",
                 "--sample.tally-file=" + tallies.resolve(nodeId + ".tally").toAbsolutePath()));
     agent.nodeId = nodeId;
