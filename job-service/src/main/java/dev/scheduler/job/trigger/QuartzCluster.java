@@ -9,6 +9,7 @@ import javax.sql.DataSource;
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
 import org.quartz.JobKey;
+import org.quartz.JobPersistenceException;
 import org.quartz.ObjectAlreadyExistsException;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
@@ -118,7 +119,14 @@ class QuartzCluster implements SmartLifecycle, DisposableBean {
     try {
       scheduler.scheduleJob(job, Set.of(trigger), false);
     } catch (ObjectAlreadyExistsException e) {
-      // another replica created it at the same moment
+      // another replica created it a moment ago
+    } catch (JobPersistenceException e) {
+      // Replicas starting together on a new database: Quartz checks, then inserts, so the other
+      // replica's insert can come in between and this one fails on the duplicate key (seen in the
+      // chaos run). The job then exists, created whole in the other's transaction.
+      if (!scheduler.checkExists(key)) {
+        throw e;
+      }
     }
   }
 
