@@ -16,7 +16,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -162,7 +161,7 @@ class ChaosTest {
       // Everything due in the window recorded and ended.
       Instant finalFrom = from;
       Instant finalTo = to;
-      List<Row> rows = new ArrayList<>();
+      List<ExecutionRecords.Row> rows = new ArrayList<>();
       try {
         await()
             .atMost(Duration.ofMinutes(3))
@@ -170,9 +169,9 @@ class ChaosTest {
             .until(
                 () -> {
                   rows.clear();
-                  rows.addAll(records(executionDb, finalFrom, finalTo));
+                  rows.addAll(ExecutionRecords.dueIn(executionDb, APP, finalFrom, finalTo));
                   return rows.size() >= expected.size()
-                      && rows.stream().allMatch(r -> FINAL.contains(r.status));
+                      && rows.stream().allMatch(r -> FINAL.contains(r.status()));
                 });
       } catch (org.awaitility.core.ConditionTimeoutException e) {
         // reported below, with the figures
@@ -302,50 +301,6 @@ class ChaosTest {
     return ids;
   }
 
-  /** An execution as execution-service recorded it. */
-  record Row(
-      String executionId,
-      String status,
-      int attempt,
-      String triggerType,
-      String nodeId,
-      Instant scheduled,
-      Instant fired,
-      Instant started) {}
-
-  private static List<Row> records(TestDatabase db, Instant from, Instant to) throws SQLException {
-    List<Row> rows = new ArrayList<>();
-    try (Connection c = db.connect();
-        PreparedStatement s =
-            c.prepareStatement(
-                "SELECT execution_id, status, attempt, trigger_type, node_id, scheduled_at,"
-                    + " fired_at, started_at FROM scheduler_job_execution"
-                    + " WHERE app = ? AND scheduled_at >= ? AND scheduled_at < ?")) {
-      s.setString(1, APP);
-      s.setTimestamp(2, Timestamp.from(from));
-      s.setTimestamp(3, Timestamp.from(to));
-      try (ResultSet r = s.executeQuery()) {
-        while (r.next()) {
-          rows.add(
-              new Row(
-                  r.getString(1),
-                  r.getString(2),
-                  r.getInt(3),
-                  r.getString(4),
-                  r.getString(5),
-                  r.getTimestamp(6).toInstant(),
-                  instant(r.getTimestamp(7)),
-                  instant(r.getTimestamp(8))));
-        }
-      }
-    }
-    return rows;
-  }
-
-  private static Instant instant(Timestamp timestamp) {
-    return timestamp == null ? null : timestamp.toInstant();
-  }
-
   /** Runs per execution id due in the window, from every agent's tally file. */
   private Map<String, Integer> tallied(Instant from, Instant to) throws IOException {
     Map<String, Integer> runs = new HashMap<>();
@@ -381,7 +336,7 @@ class ChaosTest {
 
     static Report of(
         Set<String> expected,
-        List<Row> rows,
+        List<ExecutionRecords.Row> rows,
         Map<String, Integer> runs,
         String killedNode,
         Instant agentKilled,
@@ -395,31 +350,32 @@ class ChaosTest {
       List<String> succeededNotRun = new ArrayList<>();
       List<Long> failover = new ArrayList<>();
       long maxPublish = 0;
-      for (Row row : rows) {
-        missing.remove(row.executionId);
-        byStatus.merge(row.status, 1, Integer::sum);
-        byTrigger.merge(row.triggerType, 1, Integer::sum);
-        if (!FINAL.contains(row.status)) {
-          notFinal.add(row.executionId + " " + row.status);
+      for (ExecutionRecords.Row row : rows) {
+        missing.remove(row.executionId());
+        byStatus.merge(row.status(), 1, Integer::sum);
+        byTrigger.merge(row.triggerType(), 1, Integer::sum);
+        if (!FINAL.contains(row.status())) {
+          notFinal.add(row.executionId() + " " + row.status());
         }
-        if ("SUCCEEDED".equals(row.status) && !runs.containsKey(row.executionId)) {
-          succeededNotRun.add(row.executionId);
+        if ("SUCCEEDED".equals(row.status()) && !runs.containsKey(row.executionId())) {
+          succeededNotRun.add(row.executionId());
         }
-        if (row.fired != null) {
-          maxPublish = Math.max(maxPublish, Duration.between(row.scheduled, row.fired).toMillis());
+        if (row.fired() != null) {
+          maxPublish =
+              Math.max(maxPublish, Duration.between(row.scheduled(), row.fired()).toMillis());
         }
         // The killed agent's work: due before the kill, run after it on another agent.
-        if (row.started != null
-            && row.scheduled.isBefore(agentKilled)
-            && row.started.isAfter(agentKilled)
-            && !killedNode.equals(row.nodeId)) {
-          failover.add(Duration.between(agentKilled, row.started).toMillis());
+        if (row.started() != null
+            && row.scheduled().isBefore(agentKilled)
+            && row.started().isAfter(agentKilled)
+            && !killedNode.equals(row.nodeId())) {
+          failover.add(Duration.between(agentKilled, row.started()).toMillis());
         }
       }
       Set<String> recordedSucceeded = new HashSet<>();
       rows.stream()
-          .filter(r -> "SUCCEEDED".equals(r.status))
-          .forEach(r -> recordedSucceeded.add(r.executionId));
+          .filter(r -> "SUCCEEDED".equals(r.status()))
+          .forEach(r -> recordedSucceeded.add(r.executionId()));
       List<String> ranTwice =
           runs.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
       List<String> ranNotRecorded =

@@ -6,10 +6,6 @@ import dev.scheduler.testkit.RedisEndpoint;
 import dev.scheduler.testkit.TestDatabase;
 import dev.scheduler.testkit.TestDatabases;
 import dev.scheduler.testkit.TestRedis;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -195,30 +191,16 @@ class EndToEndThroughputBenchmarkTest {
     List<Long> startDelays = new ArrayList<>();
     List<Long> publishDelays = new ArrayList<>();
     List<Long> deliveryDelays = new ArrayList<>();
-    try (Connection c = db.connect();
-        PreparedStatement s =
-            c.prepareStatement(
-                "SELECT status, scheduled_at, started_at, fired_at FROM scheduler_job_execution"
-                    + " WHERE app = ? AND scheduled_at >= ? AND scheduled_at < ?")) {
-      s.setString(1, APP);
-      s.setTimestamp(2, Timestamp.from(from));
-      s.setTimestamp(3, Timestamp.from(to));
-      try (ResultSet r = s.executeQuery()) {
-        while (r.next()) {
-          byStatus.merge(r.getString(1), 1, Integer::sum);
-          Instant due = r.getTimestamp(2).toInstant();
-          Timestamp started = r.getTimestamp(3);
-          Timestamp fired = r.getTimestamp(4);
-          if (started != null) {
-            startDelays.add(Duration.between(due, started.toInstant()).toMillis());
-          }
-          if (fired != null) {
-            publishDelays.add(Duration.between(due, fired.toInstant()).toMillis());
-          }
-          if (fired != null && started != null) {
-            deliveryDelays.add(Duration.between(fired.toInstant(), started.toInstant()).toMillis());
-          }
-        }
+    for (ExecutionRecords.Row row : ExecutionRecords.dueIn(db, APP, from, to)) {
+      byStatus.merge(row.status(), 1, Integer::sum);
+      if (row.started() != null) {
+        startDelays.add(Duration.between(row.scheduled(), row.started()).toMillis());
+      }
+      if (row.fired() != null) {
+        publishDelays.add(Duration.between(row.scheduled(), row.fired()).toMillis());
+      }
+      if (row.fired() != null && row.started() != null) {
+        deliveryDelays.add(Duration.between(row.fired(), row.started()).toMillis());
       }
     }
     long offered = (long) rate * WINDOW.toSeconds();
@@ -235,19 +217,9 @@ class EndToEndThroughputBenchmarkTest {
             + (others.isEmpty() && unrecorded == 0
                 ? ""
                 : " " + others + (unrecorded > 0 ? " unrecorded " + unrecorded : "")),
-        percentiles(startDelays),
-        percentiles(publishDelays),
-        percentiles(deliveryDelays));
-  }
-
-  private static String percentiles(List<Long> values) {
-    if (values.isEmpty()) {
-      return "–";
-    }
-    List<Long> sorted = values.stream().sorted().toList();
-    return sorted.get((int) Math.ceil(sorted.size() * 0.50) - 1)
-        + " / "
-        + sorted.get((int) Math.ceil(sorted.size() * 0.99) - 1);
+        ExecutionRecords.percentiles(startDelays),
+        ExecutionRecords.percentiles(publishDelays),
+        ExecutionRecords.percentiles(deliveryDelays));
   }
 
   /** CPU time of the machine and of each process at one moment. */

@@ -108,7 +108,7 @@ class PeerSchedulersBenchmarkTest {
                 rate,
                 step == 0 ? " (warm-up)" : "",
                 perSecond,
-                percentiles(started(from, to)),
+                ExecutionRecords.percentiles(started(from, to)),
                 cpu);
         System.out.println(row);
         rows.add(row);
@@ -142,15 +142,6 @@ class PeerSchedulersBenchmarkTest {
         .map(s -> s[1] - s[0])
         .sorted()
         .toList();
-  }
-
-  private static String percentiles(List<Long> sorted) {
-    if (sorted.isEmpty()) {
-      return "–";
-    }
-    return sorted.get((int) Math.ceil(sorted.size() * 0.50) - 1)
-        + " / "
-        + sorted.get((int) Math.ceil(sorted.size() * 0.99) - 1);
   }
 
   private static String cpu(long[] machineBefore, long selfBefore, long at) {
