@@ -45,9 +45,11 @@ class EndToEndThroughputBenchmarkTest {
    * within the benchmark's minutes (see docs/benchmarks.md).
    */
   private static final List<String> JVM =
-      "production".equals(System.getProperty("bench.e2e.jvm"))
-          ? ServiceProcess.PRODUCTION_JVM
-          : ServiceProcess.TEST_JVM;
+      ProcessArgs.with(
+          "production".equals(System.getProperty("bench.e2e.jvm"))
+              ? ServiceProcess.PRODUCTION_JVM
+              : ServiceProcess.TEST_JVM,
+          extraJvmOptions());
 
   private static final double GOLDEN = (Math.sqrt(5) - 1) / 2;
 
@@ -133,6 +135,15 @@ class EndToEndThroughputBenchmarkTest {
     } finally {
       processes.forEach(ServiceProcess::close);
     }
+  }
+
+  /**
+   * {@code -Dbench.e2e.jvmOptions="-Xlog:gc:file=gc-%p.log"} adds options to every process's JVM,
+   * e.g. to log its collections.
+   */
+  private static String[] extraJvmOptions() {
+    String options = System.getProperty("bench.e2e.jvmOptions", "").trim();
+    return options.isEmpty() ? new String[0] : options.split("\\s+");
   }
 
   private static List<Integer> rates() {

@@ -20,7 +20,11 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.jdbc.support.JdbcUtils;
@@ -30,6 +34,8 @@ import org.springframework.stereotype.Repository;
 /** {@code scheduler_job_definition}, read and written with plain SQL. */
 @Repository
 public class JobRepository {
+
+  private static final Logger log = LoggerFactory.getLogger(JobRepository.class);
 
   private static final String COLUMNS =
       "app, name, description, job_type, job_class, job_data, params, schedule_type,"
@@ -55,14 +61,17 @@ public class JobRepository {
 
   private final int countBound;
 
+  private final JobSearchIndex search;
+
   @Autowired
   public JobRepository(JdbcClient jdbc, DataSource dataSource) {
-    this(jdbc, dataSource, COUNT_BOUND);
+    this(jdbc, dataSource, COUNT_BOUND, new JobSearchIndex(jdbc));
   }
 
-  JobRepository(JdbcClient jdbc, DataSource dataSource, int countBound) {
+  JobRepository(JdbcClient jdbc, DataSource dataSource, int countBound, JobSearchIndex search) {
     this.jdbc = jdbc;
     this.countBound = countBound;
+    this.search = search;
     this.textMatch =
         caseInsensitiveCollation(dataSource)
             ? "(name LIKE :text ESCAPE '!' OR tags LIKE :text ESCAPE '!')"
@@ -93,7 +102,9 @@ public class JobRepository {
     jdbc.sql("INSERT INTO scheduler_job_definition (" + names + ") VALUES (" + params + ")")
         .params(values)
         .update(key, "id");
-    return key.getKey().longValue();
+    long id = key.getKey().longValue();
+    search.put(id, spec.name(), spec.tags());
+    return id;
   }
 
   /** The job, unless it does not exist or was deleted. */
@@ -129,32 +140,43 @@ public class JobRepository {
     values.put("updated_by", actor);
     values.put("id", id);
     values.put("expected", expectedVersion);
-    return jdbc.sql(
-                "UPDATE scheduler_job_definition SET "
-                    + assignments
-                    + ", updated_at = :updated_at, updated_by = :updated_by, version = version + 1"
-                    + " WHERE id = :id AND version = :expected AND status <> 'DELETED'")
-            .params(values)
-            .update()
-        == 1;
+    boolean updated =
+        jdbc.sql(
+                    "UPDATE scheduler_job_definition SET "
+                        + assignments
+                        + ", updated_at = :updated_at, updated_by = :updated_by,"
+                        + " version = version + 1"
+                        + " WHERE id = :id AND version = :expected AND status <> 'DELETED'")
+                .params(values)
+                .update()
+            == 1;
+    if (updated) {
+      search.put(id, spec.name(), spec.tags());
+    }
+    return updated;
   }
 
   /** Moves a live job from one state to another; false if it was not in {@code from}. */
   public boolean changeStatus(long id, JobStatus from, JobStatus to, Instant now, String actor) {
-    return jdbc.sql(
-                "UPDATE scheduler_job_definition SET status = ?, updated_at = ?, updated_by = ?,"
-                    + " version = version + 1, deleted_at = ?, deleted_id = ?"
-                    + " WHERE id = ? AND status = ?")
-            .params(
-                to.name(),
-                Timestamp.from(now),
-                actor,
-                to == JobStatus.DELETED ? Timestamp.from(now) : null,
-                to == JobStatus.DELETED ? id : 0L,
-                id,
-                from.name())
-            .update()
-        == 1;
+    boolean changed =
+        jdbc.sql(
+                    "UPDATE scheduler_job_definition SET status = ?, updated_at = ?, updated_by = ?,"
+                        + " version = version + 1, deleted_at = ?, deleted_id = ?"
+                        + " WHERE id = ? AND status = ?")
+                .params(
+                    to.name(),
+                    Timestamp.from(now),
+                    actor,
+                    to == JobStatus.DELETED ? Timestamp.from(now) : null,
+                    to == JobStatus.DELETED ? id : 0L,
+                    id,
+                    from.name())
+                .update()
+            == 1;
+    if (changed && to == JobStatus.DELETED) {
+      search.remove(id);
+    }
+    return changed;
   }
 
   /** One page of the jobs matching {@code query}, and how many match in all. */
@@ -178,6 +200,14 @@ public class JobRepository {
     if (query.text() != null && !query.text().isBlank()) {
       where.add(textMatch);
       params.put("text", "%" + likeEscaped(query.text().toLowerCase()) + "%");
+      Optional<List<Long>> candidates = search.candidates(query.text());
+      if (candidates.isPresent() && candidates.get().isEmpty()) {
+        return new Page(List.of(), 0, true);
+      }
+      if (candidates.isPresent()) {
+        where.add("id IN (:candidates)");
+        params.put("candidates", candidates.get());
+      }
     }
     String filter = " FROM scheduler_job_definition WHERE " + String.join(" AND ", where);
     String order =
@@ -206,6 +236,20 @@ public class JobRepository {
             .query(Long.class)
             .single();
     return counted > countBound ? new Page(jobs, countBound, false) : new Page(jobs, counted, true);
+  }
+
+  /**
+   * Adds the jobs stored before the search index existed to it; returns how many it looked at.
+   * Replicas starting together may both add a job: the second one's insert fails on the duplicate
+   * and it goes on with the others.
+   */
+  @EventListener(ApplicationReadyEvent.class)
+  public int indexUnsearchableJobs() {
+    int indexed = search.fillMissing();
+    if (indexed > 0) {
+      log.info("added {} jobs stored before the search index existed to it", indexed);
+    }
+    return indexed;
   }
 
   /**
