@@ -13,18 +13,33 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fires the due jobs of one partition for a while. A round claims the triggers due within the
- * lookahead, reads their jobs from the cache in one round trip and works out their fires ahead of
- * time; it then publishes each group of fires at its due time (never before), without waiting for
- * the broker between groups, and finally advances the triggers in one batched update. Events are
- * published before the triggers move, so a replica dying in between makes the next owner publish
- * the same fires again, with the same ids, which the consumers drop: a fire may be sent twice but
- * is never lost.
+ * Fires the due jobs of one partition for a while. Its database work runs beside the publishing: a
+ * claim reads the triggers due within the lookahead (not those already claimed), reads their jobs
+ * from the cache in one round trip and works out their fires ahead of time, half a lookahead before
+ * the previous claim runs out; the publishing thread sends each group of fires at its due time
+ * (never before), without waiting for the broker; a settle waits for the broker's answers and
+ * advances the triggers whose fires it stored, in one batched update. Events are published before
+ * the triggers move, so a replica dying in between makes the next owner publish the same fires
+ * again, with the same ids, which the consumers drop: a fire may be sent twice but is never lost.
+ *
+ * <p>Measured at 1,000 fires/s end to end before the claims and settles left the publishing thread:
+ * the fires due just after a round's last one waited for its update and the next claim, publish
+ * delay p99 118–144 ms against p50 1 ms.
  */
 class PartitionPass {
 
@@ -36,38 +51,278 @@ class PartitionPass {
   private final TriggerProperties properties;
   private final Clock clock;
   private final Sleeper sleeper;
+  private final Supplier<Executor> workers;
 
   /** Waits; tests replace it to move a settable clock instead. */
   interface Sleeper {
     void sleepUntil(Instant until) throws InterruptedException;
   }
 
+  /**
+   * @param workers gives each pass the executor of its claims and settles; an {@link
+   *     ExecutorService} is shut down when the pass ends. At most one claim and one settle run at a
+   *     time.
+   */
   PartitionPass(
       TriggerStore store,
       JobCache cache,
       FirePublisher publisher,
       TriggerProperties properties,
       Clock clock,
-      Sleeper sleeper) {
+      Sleeper sleeper,
+      Supplier<Executor> workers) {
     this.store = store;
     this.cache = cache;
     this.publisher = publisher;
     this.properties = properties;
     this.clock = clock;
     this.sleeper = sleeper;
+    this.workers = workers;
   }
 
-  /** Fires what partition {@code partition} has due until {@code deadline} or until stopped. */
+  /** Database work on the publishing thread, between the sends: for tests that need one thread. */
+  static Supplier<Executor> callingThread() {
+    return () -> Runnable::run;
+  }
+
+  /** Two threads per pass: one claims, one settles. */
+  static Supplier<Executor> twoThreads(String name) {
+    AtomicInteger passes = new AtomicInteger();
+    return () -> {
+      String prefix = name + "-" + passes.incrementAndGet() + "-";
+      AtomicInteger threads = new AtomicInteger();
+      return Executors.newFixedThreadPool(
+          2,
+          task -> {
+            Thread thread = new Thread(task, prefix + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+          });
+    };
+  }
+
+  /**
+   * Fires what partition {@code partition} has due until {@code deadline} or until stopped. After
+   * the deadline it claims nothing more but still sends what it claimed; when stopped it sends
+   * nothing more. Either way it waits for the broker's answers to what it sent and moves those
+   * triggers on before it returns.
+   */
   void run(int partition, Instant deadline, BooleanSupplier stopped) throws InterruptedException {
-    while (!stopped.getAsBoolean() && clock.instant().isBefore(deadline)) {
-      if (fireDue(partition, stopped) == 0) {
-        sleeper.sleepUntil(min(nextRound(partition), deadline));
-      }
+    Flow flow = new Flow(partition, stopped);
+    try {
+      flow.run(deadline);
+    } finally {
+      flow.finish();
     }
   }
 
   /**
-   * When to look again after a round that fired nothing: when the next trigger comes within the
+   * One claim, its fires each at its due time, and their settle, all on the calling thread; returns
+   * how many triggers fired.
+   */
+  int fireDue(int partition, BooleanSupplier stopped) throws InterruptedException {
+    Flow flow = new Flow(partition, stopped);
+    try {
+      flow.merge(flow.claim());
+      while (!flow.queue.isEmpty() && !stopped.getAsBoolean()) {
+        sleeper.sleepUntil(flow.queue.get(0).dueAt());
+        flow.publishDue();
+      }
+    } finally {
+      flow.finish();
+    }
+    return flow.published;
+  }
+
+  /** What a claim found: the fires to send, and when to claim again. */
+  private record Claim(List<Pending> pending, Instant next) {}
+
+  /** Fires sent in one group, waiting for the broker's answer. */
+  private record Sent(
+      FirePublisher.Publication publication, List<Pending> pending, Set<String> nothingToSend) {}
+
+  /**
+   * One pass over a partition. The queue, the sent groups and the outstanding futures belong to the
+   * publishing thread; the set of claimed triggers is shared with the claims and settles.
+   */
+  private final class Flow {
+
+    private final int partition;
+    private final BooleanSupplier stopped;
+    private final Executor executor;
+
+    /** Triggers claimed and not yet settled: a claim skips them. */
+    private final Set<Long> claimed = ConcurrentHashMap.newKeySet();
+
+    /** Claimed fires not yet sent, by due time. */
+    private final List<Pending> queue = new ArrayList<>();
+
+    /** Groups sent and not yet handed to a settle. */
+    private final List<Sent> unsettled = new ArrayList<>();
+
+    private CompletableFuture<Claim> claiming;
+    private CompletableFuture<Void> settling = CompletableFuture.completedFuture(null);
+    private Instant nextClaim;
+    private int published;
+
+    Flow(int partition, BooleanSupplier stopped) {
+      this.partition = partition;
+      this.stopped = stopped;
+      this.executor = workers.get();
+      this.nextClaim = clock.instant();
+    }
+
+    void run(Instant deadline) throws InterruptedException {
+      while (!stopped.getAsBoolean()) {
+        boolean open = clock.instant().isBefore(deadline);
+        if (claiming != null && claiming.isDone()) {
+          merge(claiming.join());
+          claiming = null;
+        }
+        if (!open && claiming == null && queue.isEmpty()) {
+          return;
+        }
+        if (open && claiming == null && !clock.instant().isBefore(nextClaim)) {
+          claiming = CompletableFuture.supplyAsync(this::claim, executor);
+          continue;
+        }
+        publishDue();
+        if (settling.isDone() && !unsettled.isEmpty()) {
+          settling.join(); // a settle that failed fails the pass, as the claim would
+          List<Sent> batch = List.copyOf(unsettled);
+          unsettled.clear();
+          settling = CompletableFuture.runAsync(() -> settle(batch), executor);
+          continue;
+        }
+        waitUntil(wakeAt(open, deadline));
+      }
+    }
+
+    /** The next moment there is something to do: a fire due, a claim due, or the deadline. */
+    private Instant wakeAt(boolean open, Instant deadline) {
+      Instant wake = queue.isEmpty() ? null : queue.get(0).dueAt();
+      if (open) {
+        wake = earliest(wake, claiming == null ? nextClaim : deadline);
+        wake = earliest(wake, deadline);
+      }
+      return wake == null ? clock.instant().plus(properties.idlePoll()) : wake;
+    }
+
+    /**
+     * Waits until {@code until}, or less if a claim or settle this flow waits for ends before (its
+     * result may bring fires due sooner, or leave sent groups to settle).
+     */
+    private void waitUntil(Instant until) throws InterruptedException {
+      CompletableFuture<?> awaited =
+          claiming != null ? claiming : (unsettled.isEmpty() ? null : settling);
+      if (awaited != null && !awaited.isDone()) {
+        long millis = Duration.between(clock.instant(), until).toMillis();
+        try {
+          awaited.get(Math.max(millis, 0), TimeUnit.MILLISECONDS);
+          return;
+        } catch (TimeoutException | ExecutionException e) {
+          if (awaited.isDone()) {
+            return; // failed: the loop rethrows it
+          }
+        }
+      }
+      sleeper.sleepUntil(until);
+    }
+
+    /** Reads the triggers due within the lookahead that no claim of this pass holds. */
+    Claim claim() {
+      Instant now = clock.instant();
+      Set<Long> held = Set.copyOf(claimed); // before the read: a trigger settled after is skipped
+      int limit = properties.batchSize() + held.size();
+      List<TriggerStore.Due> due = store.due(partition, now.plus(properties.lookahead()), limit);
+      List<TriggerStore.Due> fresh = due.stream().filter(d -> !held.contains(d.jobId())).toList();
+      List<Pending> pending = plan(fresh, now);
+      pending.forEach(p -> claimed.add(p.trigger().jobId()));
+      Instant next;
+      if (due.size() == limit) {
+        next = now; // more are due than a claim takes
+      } else if (!pending.isEmpty() || !held.isEmpty()) {
+        next = now.plus(properties.lookahead().dividedBy(2));
+      } else {
+        next = nextRound(partition);
+      }
+      return new Claim(pending, next);
+    }
+
+    void merge(Claim claim) {
+      queue.addAll(claim.pending());
+      queue.sort(java.util.Comparator.comparing(Pending::dueAt)); // stable: priority order kept
+      nextClaim = claim.next();
+    }
+
+    /** Sends, as one group, every queued fire that is due. */
+    void publishDue() {
+      Instant fired = clock.instant();
+      List<List<FireEvent>> group = new ArrayList<>();
+      List<Pending> taken = new ArrayList<>();
+      Set<String> nothingToSend = new HashSet<>();
+      while (!queue.isEmpty() && !queue.get(0).dueAt().isAfter(fired)) {
+        Pending p = queue.remove(0);
+        for (Instant scheduled : p.plan().fires()) {
+          List<FireEvent> events =
+              publisher.eventsOf(p.trigger().jobId(), p.job(), scheduled, fired, null);
+          if (events.isEmpty()) {
+            nothingToSend.add(Ids.fireId(p.trigger().jobId(), scheduled)); // broadcast, no agent
+          } else {
+            group.add(events);
+          }
+        }
+        taken.add(p);
+      }
+      if (!taken.isEmpty()) {
+        unsettled.add(new Sent(publisher.send(group), taken, nothingToSend));
+        published += taken.size();
+      }
+    }
+
+    /** Waits for the broker's answers to {@code batch} and moves on the triggers it stored. */
+    void settle(List<Sent> batch) {
+      Set<String> done = stored(batch.stream().map(Sent::publication).toList());
+      List<Pending> pending = new ArrayList<>();
+      for (Sent sent : batch) {
+        done.addAll(sent.nothingToSend());
+        pending.addAll(sent.pending());
+      }
+      try {
+        store.advance(advances(pending, done), clock.instant());
+      } finally {
+        pending.forEach(p -> claimed.remove(p.trigger().jobId()));
+      }
+    }
+
+    /**
+     * Ends the pass: a claim under way is waited for and dropped (its triggers stay due), what was
+     * sent is settled.
+     */
+    void finish() {
+      try {
+        if (claiming != null) {
+          claiming.handle((c, e) -> null).join();
+        }
+        settling.handle((v, e) -> null).join();
+        if (!unsettled.isEmpty()) {
+          settle(List.copyOf(unsettled));
+          unsettled.clear();
+        }
+      } finally {
+        if (executor instanceof ExecutorService service) {
+          service.shutdown();
+        }
+      }
+    }
+  }
+
+  private static Instant earliest(Instant a, Instant b) {
+    return a == null ? b : (b == null || a.isBefore(b) ? a : b);
+  }
+
+  /**
+   * When to look again after a claim that found nothing: when the next trigger comes within the
    * lookahead, and at the latest after the idle poll (a job created meanwhile may be due sooner).
    */
   private Instant nextRound(int partition) {
@@ -78,53 +333,8 @@ class PartitionPass {
       return poll;
     }
     Instant claimable = next.minus(properties.lookahead());
-    // Already claimable yet nothing fired: its job is being changed; look again after the poll.
-    return claimable.isAfter(now) ? min(claimable, poll) : poll;
-  }
-
-  private static Instant min(Instant a, Instant b) {
-    return a.isBefore(b) ? a : b;
-  }
-
-  /**
-   * One round: fires what the partition has due now or within the lookahead, up to a batch, each
-   * fire at its due time; returns how many triggers fired.
-   */
-  int fireDue(int partition, BooleanSupplier stopped) throws InterruptedException {
-    Instant now = clock.instant();
-    List<TriggerStore.Due> due =
-        store.due(partition, now.plus(properties.lookahead()), properties.batchSize());
-    if (due.isEmpty()) {
-      return 0;
-    }
-    List<Pending> pending = plan(due, now);
-    List<FirePublisher.Publication> sent = new ArrayList<>();
-    List<Pending> published = new ArrayList<>();
-    Set<String> nothingToSend = new HashSet<>();
-    int next = 0;
-    while (next < pending.size() && !stopped.getAsBoolean()) {
-      sleeper.sleepUntil(pending.get(next).dueAt());
-      Instant fired = clock.instant();
-      List<List<FireEvent>> group = new ArrayList<>();
-      while (next < pending.size() && !pending.get(next).dueAt().isAfter(fired)) {
-        Pending p = pending.get(next++);
-        for (Instant scheduled : p.plan().fires()) {
-          List<FireEvent> events =
-              publisher.eventsOf(p.trigger().jobId(), p.job(), scheduled, fired, null);
-          if (events.isEmpty()) {
-            nothingToSend.add(Ids.fireId(p.trigger().jobId(), scheduled)); // broadcast, no agent
-          } else {
-            group.add(events);
-          }
-        }
-        published.add(p);
-      }
-      sent.add(publisher.send(group));
-    }
-    Set<String> done = stored(sent);
-    done.addAll(nothingToSend);
-    store.advance(advances(published, done), clock.instant());
-    return published.size();
+    // Already claimable yet nothing claimed: its job is being changed; look again after the poll.
+    return claimable.isAfter(now) ? earliest(claimable, poll) : poll;
   }
 
   /** The fires of the claimed triggers whose jobs are active, in the order they were claimed. */

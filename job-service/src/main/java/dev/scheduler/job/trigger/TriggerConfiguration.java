@@ -28,7 +28,13 @@ class TriggerConfiguration {
       TriggerProperties properties,
       Clock clock) {
     return new PartitionPass(
-        store, cache, publisher, properties, clock, PartitionPass.realTime(clock));
+        store,
+        cache,
+        publisher,
+        properties,
+        clock,
+        PartitionPass.realTime(clock),
+        PartitionPass.twoThreads("partition-pass"));
   }
 
   @Bean

@@ -6,6 +6,7 @@ import static org.mockito.ArgumentMatchers.anyCollection;
 import static org.mockito.ArgumentMatchers.anyList;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.BDDMockito.given;
+import static org.mockito.BDDMockito.willAnswer;
 import static org.mockito.BDDMockito.willReturn;
 import static org.mockito.Mockito.mock;
 
@@ -30,7 +31,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,8 +44,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
- * A pass round at exact instants: what it claims ahead of time, when each fire leaves, and what
- * happens to the triggers afterwards. The clock moves only when the pass waits.
+ * A pass at exact instants: what it claims ahead of time, when each fire leaves, and what happens
+ * to the triggers afterwards. The clock moves only when the pass waits.
  */
 class PartitionPassTest {
 
@@ -64,6 +69,7 @@ class PartitionPassTest {
   private final Map<Long, JobCache.CachedJob> cached = new HashMap<>();
   private final List<Sent> sent = new CopyOnWriteArrayList<>();
   private Set<String> brokerRefuses = Set.of();
+  private DriverManagerDataSource dataSource;
   private TriggerStore store;
   private PartitionPass pass;
 
@@ -73,8 +79,7 @@ class PartitionPassTest {
   @BeforeEach
   void setUp() {
     TestDatabase db = SchemaEngine.H2_MYSQL_MODE.migrated("pass");
-    DriverManagerDataSource dataSource =
-        new DriverManagerDataSource(db.jdbcUrl(), db.username(), db.password());
+    dataSource = new DriverManagerDataSource(db.jdbcUrl(), db.username(), db.password());
     store = new TriggerStore(JdbcClient.create(dataSource), new JdbcTemplate(dataSource), 1);
     given(cache.getAll(anyCollection())).willAnswer(call -> found(call.getArgument(0)));
     given(publisher.eventsOf(anyLong(), any(), any(), any(), any()))
@@ -108,11 +113,8 @@ class PartitionPassTest {
             publisher,
             PROPERTIES,
             clock,
-            until -> {
-              if (until.isAfter(clock.instant())) {
-                clock.set(until);
-              }
-            });
+            movingClock(),
+            PartitionPass.callingThread());
   }
 
   @Test
@@ -213,6 +215,76 @@ class PartitionPassTest {
     assertThat(sent).hasSize(1);
     assertThat(nextFire(1)).isEqualTo(T.plusSeconds(1));
     assertThat(nextFire(2)).isEqualTo(T.plusMillis(150));
+  }
+
+  @Test
+  void fires_keep_leaving_at_their_due_time_while_the_update_of_earlier_ones_is_slow()
+      throws Exception {
+    // The first settle's update hangs until the last fire has left: were the claims and settles on
+    // the publishing thread (as in a round-by-round pass), nothing after the first fire would leave
+    // before it returned.
+    CountDownLatch lastFireSent = new CountDownLatch(1);
+    AtomicBoolean firstUpdateDone = new AtomicBoolean();
+    TriggerStore slowStore =
+        new TriggerStore(JdbcClient.create(dataSource), new JdbcTemplate(dataSource), 1) {
+          @Override
+          void advance(List<Advance> moves, Instant now) {
+            if (!firstUpdateDone.get()) {
+              try {
+                lastFireSent.await(10, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+            super.advance(moves, now);
+            firstUpdateDone.set(true);
+          }
+        };
+    Map<Long, Boolean> sentWhileFirstUpdateHung = new ConcurrentHashMap<>();
+    willAnswer(
+            call -> {
+              List<List<FireEvent>> fires = call.getArgument(0);
+              sent.add(new Sent(clock.instant(), fires.stream().flatMap(List::stream).toList()));
+              fires.forEach(
+                  f -> sentWhileFirstUpdateHung.put(f.get(0).jobId(), !firstUpdateDone.get()));
+              if (fires.stream().anyMatch(f -> f.get(0).jobId() == 3L)) {
+                lastFireSent.countDown();
+              }
+              FirePublisher.Publication publication = mock(FirePublisher.Publication.class);
+              given(publication.await(any()))
+                  .willReturn(
+                      fires.stream().map(f -> f.get(0).fireId()).collect(Collectors.toSet()));
+              return publication;
+            })
+        .given(publisher)
+        .send(anyList());
+    schedule(1, "0/5 * * * * ?", T, 5);
+    schedule(2, "0/5 * * * * ?", T.plusMillis(400), 5);
+    schedule(3, "0/5 * * * * ?", T.plusMillis(800), 5);
+    PartitionPass concurrent =
+        new PartitionPass(
+            slowStore,
+            cache,
+            publisher,
+            PROPERTIES,
+            clock,
+            movingClock(),
+            PartitionPass.twoThreads("test-pass"));
+
+    concurrent.run(0, T.plusSeconds(1), () -> false);
+
+    assertThat(sent).extracting(Sent::at).containsExactly(T, T.plusMillis(400), T.plusMillis(800));
+    assertThat(sentWhileFirstUpdateHung).containsEntry(2L, true).containsEntry(3L, true);
+    assertThat(List.of(nextFire(1), nextFire(2), nextFire(3))).containsOnly(T.plusSeconds(5));
+  }
+
+  /** Waiting moves the clock to the moment waited for, at once. */
+  private PartitionPass.Sleeper movingClock() {
+    return until -> {
+      if (until.isAfter(clock.instant())) {
+        clock.set(until);
+      }
+    };
   }
 
   private void schedule(long jobId, String cron, Instant next, int priority) {
