@@ -103,7 +103,7 @@ public class JobRepository {
         .params(values)
         .update(key, "id");
     long id = key.getKey().longValue();
-    search.put(id, spec.name(), spec.tags());
+    search.add(id, spec.name(), spec.tags());
     return id;
   }
 

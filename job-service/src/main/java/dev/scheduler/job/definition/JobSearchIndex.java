@@ -55,6 +55,11 @@ final class JobSearchIndex {
   /** Replaces the grams of a job by those of its current name and tags. */
   void put(long jobId, String name, List<String> tags) {
     remove(jobId);
+    add(jobId, name, tags);
+  }
+
+  /** Adds the grams of a job that has none yet: a new one. */
+  void add(long jobId, String name, List<String> tags) {
     Set<Long> grams = new LinkedHashSet<>();
     grams.addAll(grams(name));
     tags.forEach(tag -> grams.addAll(grams(tag)));

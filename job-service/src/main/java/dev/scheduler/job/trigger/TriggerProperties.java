@@ -14,9 +14,9 @@ import org.springframework.validation.annotation.Validated;
  *     one replica at a time, so this bounds how many replicas share the firing. May change: rows
  *     are moved to their new partition at start
  * @param passLength how long one replica keeps a partition before Quartz hands it out again
- * @param batchSize due jobs one round claims
- * @param lookahead how far ahead of their due time a round claims jobs and works out their fires,
- *     so that at the due time only the sending is left. A job created, resumed or rescheduled less
+ * @param batchSize due jobs one claim reads
+ * @param lookahead how far ahead of their due time a pass claims jobs and works out their fires, so
+ *     that at the due time only the sending is left. A job created, resumed or rescheduled less
  *     than this before its next fire may see that fire up to this late
  * @param idlePoll longest wait between two looks at a partition with nothing due, which bounds the
  *     delay of the first fire of a job created meanwhile
