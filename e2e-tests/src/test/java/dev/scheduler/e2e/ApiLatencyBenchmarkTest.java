@@ -63,14 +63,8 @@ class ApiLatencyBenchmarkTest {
             "api-bench-gateway",
             "gateway",
             gatewayPort,
-            List.of(
-                "--spring.data.redis.host=" + redis.host(),
-                "--spring.data.redis.port=" + redis.port(),
-                "--scheduler.gateway.rate-limit.redis-key-prefix=bench-" + run + ":",
-                "--scheduler.gateway.rate-limit.defaults.requests=100000",
-                "--scheduler.gateway.rate-limit.defaults.burst=100000",
-                "--spring.cloud.discovery.client.simple.instances.job-service[0].uri=http://127.0.0.1:"
-                    + jobsPort)));
+            ProcessArgs.gateway(
+                redis, "bench-" + run + ":", 100_000, 100_000, Map.of("job-service", jobsPort))));
     try {
       processes.forEach(ServiceProcess::awaitHealthy);
       GatewayClient api =

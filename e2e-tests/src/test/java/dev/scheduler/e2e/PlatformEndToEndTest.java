@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -81,18 +82,15 @@ class PlatformEndToEndTest {
         "gateway",
         "gateway",
         gatewayPort,
-        List.of(
-            "--spring.data.redis.host=" + redis.host(),
-            "--spring.data.redis.port=" + redis.port(),
-            "--scheduler.gateway.rate-limit.redis-key-prefix=e2e-" + RUN + ":",
-            "--scheduler.gateway.rate-limit.defaults.requests=500",
-            "--scheduler.gateway.rate-limit.defaults.burst=1000",
-            "--spring.cloud.discovery.client.simple.instances.job-service[0].uri=http://127.0.0.1:"
-                + jobsPort,
-            "--spring.cloud.discovery.client.simple.instances.execution-service[0].uri=http://127.0.0.1:"
-                + executionsPort,
-            "--spring.cloud.discovery.client.simple.instances.monitor-service[0].uri=http://127.0.0.1:"
-                + monitorPort));
+        ProcessArgs.gateway(
+            redis,
+            "e2e-" + RUN + ":",
+            500,
+            1000,
+            Map.of(
+                "job-service", jobsPort,
+                "execution-service", executionsPort,
+                "monitor-service", monitorPort)));
     start(
         "sample-app-a",
         "executor-agent/sample-app",

@@ -4,6 +4,7 @@ import dev.scheduler.testkit.RedisEndpoint;
 import dev.scheduler.testkit.TestDatabase;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Command-line arguments of the platform's processes in the end-to-end tests and benchmarks. */
 final class ProcessArgs {
@@ -57,6 +58,34 @@ final class ProcessArgs {
         "--scheduler.agent.redis.url=redis://" + redis.host() + ":" + redis.port(),
         "--scheduler.agent.registry.url=http://127.0.0.1:" + executionsPort,
         "--scheduler.agent.registry.token=" + token);
+  }
+
+  /**
+   * The gateway, rate-limiting each key to {@code requestsPerSecond} (bursts of {@code burst})
+   * under its own Redis key prefix, routing to the services at the given ports by their names.
+   */
+  static List<String> gateway(
+      RedisEndpoint redis,
+      String keyPrefix,
+      int requestsPerSecond,
+      int burst,
+      Map<String, Integer> servicePorts) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--spring.data.redis.host=" + redis.host(),
+                "--spring.data.redis.port=" + redis.port(),
+                "--scheduler.gateway.rate-limit.redis-key-prefix=" + keyPrefix,
+                "--scheduler.gateway.rate-limit.defaults.requests=" + requestsPerSecond,
+                "--scheduler.gateway.rate-limit.defaults.burst=" + burst));
+    servicePorts.forEach(
+        (service, port) ->
+            args.add(
+                "--spring.cloud.discovery.client.simple.instances."
+                    + service
+                    + "[0].uri=http://127.0.0.1:"
+                    + port));
+    return args;
   }
 
   /** {@code first} followed by {@code more}. */
