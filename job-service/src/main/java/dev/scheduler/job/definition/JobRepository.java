@@ -364,7 +364,8 @@ public class JobRepository {
     return items.isEmpty() ? null : String.join(",", items);
   }
 
-  private static List<String> split(String text) {
+  /** Tags or contacts as stored: joined by commas, null when none. */
+  static List<String> split(String text) {
     return text == null || text.isEmpty() ? List.of() : Arrays.asList(text.split(","));
   }
 

@@ -154,9 +154,8 @@ final class JobSearchIndex {
         return seen;
       }
       for (Object[] job : missing) {
-        String tags = (String) job[2];
         try {
-          put((Long) job[0], (String) job[1], tags == null ? List.of() : List.of(tags.split(",")));
+          add((Long) job[0], (String) job[1], JobRepository.split((String) job[2]));
         } catch (DuplicateKeyException e) {
           // another replica starting at the same time indexed it a moment ago
         }

@@ -202,8 +202,7 @@ class PartitionPass {
     private Instant wakeAt(boolean open, Instant deadline) {
       Instant wake = queue.isEmpty() ? null : queue.get(0).dueAt();
       if (open) {
-        wake = earliest(wake, claiming == null ? nextClaim : deadline);
-        wake = earliest(wake, deadline);
+        wake = earliest(wake, claiming == null ? earliest(nextClaim, deadline) : deadline);
       }
       return wake == null ? clock.instant().plus(properties.idlePoll()) : wake;
     }
