@@ -53,8 +53,24 @@ class ChaosTest {
   private static final int SHARDED_JOBS = 5;
   private static final int SHARDS = 4;
 
-  /** How long a run of the tally job works: enough for work to be caught running by a kill. */
+  /** How long a run of the tally job works. */
   private static final int WORK_MS = 200;
+
+  /**
+   * Jobs whose runs work long enough that the agent is killed in the middle of one: due every
+   * {@value #LONG_EVERY_S} s, 2 shards, {@value #LONG_WORK_MS} ms of work. (The others are due on
+   * the whole second and run 200 ms, so a kill at a given moment may find the agent idle.)
+   */
+  private static final int LONG_JOBS = 4;
+
+  private static final int LONG_SHARDS = 2;
+  private static final int LONG_WORK_MS = 3_000;
+
+  /**
+   * Longer than the failover takes plus the work: the run failed over must not wait (block strategy
+   * SERIAL) behind the shard's next fire on the surviving agent, as it did when due every 5 s.
+   */
+  private static final int LONG_EVERY_S = 15;
 
   /** At least this long, so that the window holds more than 10,000 fires. */
   private static final Duration MIN_WINDOW = Duration.ofSeconds(130);
@@ -121,12 +137,18 @@ class ChaosTest {
                       >= 2);
       List<Long> singleJobs = new ArrayList<>();
       List<Long> shardedJobs = new ArrayList<>();
+      List<Long> longJobs = new ArrayList<>();
       GatewayClient jobs = new GatewayClient(jobB.process.url(""), "unused");
       for (int i = 0; i < SINGLE_JOBS + SHARDED_JOBS; i++) {
         boolean sharded = i >= SINGLE_JOBS;
-        long id =
-            jobs.post("/api/v1/jobs", jobJson(i, sharded ? SHARDS : 1), 201).path("id").asLong();
-        (sharded ? shardedJobs : singleJobs).add(id);
+        String json = jobJson(i, sharded ? SHARDS : 1, WORK_MS, "* * * * * ?");
+        (sharded ? shardedJobs : singleJobs)
+            .add(jobs.post("/api/v1/jobs", json, 201).path("id").asLong());
+      }
+      for (int i = 0; i < LONG_JOBS; i++) {
+        String json =
+            jobJson(1000 + i, LONG_SHARDS, LONG_WORK_MS, "*/" + LONG_EVERY_S + " * * * * ?");
+        longJobs.add(jobs.post("/api/v1/jobs", json, 201).path("id").asLong());
       }
       Instant from = Instant.now().plusSeconds(5).truncatedTo(ChronoUnit.SECONDS);
       waitUntil(from.plusSeconds(10));
@@ -138,9 +160,16 @@ class ChaosTest {
       pause(Duration.ofSeconds(15));
       killAndRestart(monitor, Duration.ofSeconds(5), from);
       pause(Duration.ofSeconds(15));
-      Instant agentKilled = Instant.now();
+      // Killed while it runs a long job's shard, so that there is work of it to fail over.
       String killedNode = agent0.nodeId;
+      Set<String> caughtRunning = new HashSet<>();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> caughtRunning.addAll(runningJustStarted(executionDb, killedNode, longJobs)));
+      Instant agentKilled = Instant.now();
       agent0.kill(from, timeline);
+      timeline.add("  it was running " + caughtRunning);
       pause(Duration.ofSeconds(20));
       agent0 = agent(0, "b", nameServer, redis, executionsPort);
       agent0.start();
@@ -155,8 +184,9 @@ class ChaosTest {
         waitUntil(to);
       }
       long seconds = Duration.between(from, to).toSeconds();
-      long fires = seconds * (SINGLE_JOBS + SHARDED_JOBS);
-      Set<String> expected = expectedExecutions(singleJobs, shardedJobs, from, to);
+      long fires =
+          seconds * (SINGLE_JOBS + SHARDED_JOBS) + longDueTimes(from, to).size() * (long) LONG_JOBS;
+      Set<String> expected = expectedExecutions(singleJobs, shardedJobs, longJobs, from, to);
 
       // Everything due in the window recorded and ended.
       Instant finalFrom = from;
@@ -178,7 +208,14 @@ class ChaosTest {
       }
       Map<String, Integer> runs = tallied(finalFrom, finalTo);
       Report report =
-          Report.of(expected, rows, runs, killedNode, agentKilled, fires, seconds, timeline);
+          Report.of(
+              expected,
+              rows,
+              runs,
+              new Kill(killedNode, agentKilled, caughtRunning),
+              fires,
+              seconds,
+              timeline);
       report.print();
       if (!report.missing.isEmpty() || !report.notFinal.isEmpty()) {
         processes.stream().filter(ServiceProcess::alive).forEach(ServiceProcess::dumpThreads);
@@ -190,6 +227,9 @@ class ChaosTest {
       assertThat(report.ranTwice).as("executions run more than once").isEmpty();
       assertThat(report.succeededNotRun).as("recorded SUCCEEDED, never counted").isEmpty();
       assertThat(report.ranNotRecorded).as("counted, not recorded as SUCCEEDED").isEmpty();
+      assertThat(report.caughtNotRunElsewhere)
+          .as("work running on the killed agent that did not end SUCCEEDED on another agent")
+          .isEmpty();
       assertThat(fires).isGreaterThanOrEqualTo(10_000);
     } finally {
       drainAndStop(executionDb, jobA, jobB);
@@ -264,12 +304,38 @@ class ChaosTest {
     return agent;
   }
 
-  private static String jobJson(int i, int shards) {
+  private static String jobJson(int i, int shards, int workMs, String cron) {
     return """
         {"app": "%s", "name": "chaos-%d", "jobType": "BEAN", "handler": "tally", "params": "%d",
-         "shardCount": %d, "schedule": {"type": "CRON", "cron": "* * * * * ?", "timeZone": "UTC"}}
+         "shardCount": %d, "schedule": {"type": "CRON", "cron": "%s", "timeZone": "UTC"}}
         """
-        .formatted(APP, i, WORK_MS, shards);
+        .formatted(APP, i, workMs, shards, cron);
+  }
+
+  /**
+   * Long jobs' executions that {@code node} started less than a second ago, as execution-service
+   * recorded them: with over two seconds of work left, they still run when the kill lands even if
+   * the record came late.
+   */
+  private static List<String> runningJustStarted(TestDatabase db, String node, List<Long> jobs)
+      throws SQLException {
+    Instant recent = Instant.now().minusSeconds(1);
+    return ExecutionRecords.runningOn(db, node).stream()
+        .filter(r -> jobs.contains(Long.parseLong(r.executionId().split("-")[0])))
+        .filter(r -> r.started() != null && r.started().isAfter(recent))
+        .map(ExecutionRecords.Row::executionId)
+        .toList();
+  }
+
+  /** The due times of the long jobs in [{@code from}, {@code to}). */
+  private static List<Instant> longDueTimes(Instant from, Instant to) {
+    List<Instant> due = new ArrayList<>();
+    for (Instant t = from; t.isBefore(to); t = t.plusSeconds(1)) {
+      if (t.getEpochSecond() % LONG_EVERY_S == 0) {
+        due.add(t);
+      }
+    }
+    return due;
   }
 
   private void killAndRestart(Component component, Duration down, Instant from) {
@@ -286,20 +352,38 @@ class ChaosTest {
 
   /** The execution ids the window's fires must have: {@code <jobId>-<due ms>-<shard>}. */
   private static Set<String> expectedExecutions(
-      List<Long> singleJobs, List<Long> shardedJobs, Instant from, Instant to) {
+      List<Long> singleJobs,
+      List<Long> shardedJobs,
+      List<Long> longJobs,
+      Instant from,
+      Instant to) {
     Set<String> ids = new HashSet<>();
     for (Instant due = from; due.isBefore(to); due = due.plusSeconds(1)) {
-      for (long job : singleJobs) {
-        ids.add(job + "-" + due.toEpochMilli() + "-0");
-      }
-      for (long job : shardedJobs) {
-        for (int shard = 0; shard < SHARDS; shard++) {
-          ids.add(job + "-" + due.toEpochMilli() + "-" + shard);
-        }
-      }
+      addShards(ids, singleJobs, 1, due);
+      addShards(ids, shardedJobs, SHARDS, due);
+    }
+    for (Instant due : longDueTimes(from, to)) {
+      addShards(ids, longJobs, LONG_SHARDS, due);
     }
     return ids;
   }
+
+  private static void addShards(Set<String> ids, List<Long> jobs, int shards, Instant due) {
+    for (long job : jobs) {
+      for (int shard = 0; shard < shards; shard++) {
+        ids.add(job + "-" + due.toEpochMilli() + "-" + shard);
+      }
+    }
+  }
+
+  /**
+   * The agent kill: which node, when, and the executions it was seen running just before.
+   *
+   * @param node the killed agent's node id
+   * @param at when it was killed
+   * @param caughtRunning executions recorded RUNNING on it just before
+   */
+  record Kill(String node, Instant at, Set<String> caughtRunning) {}
 
   /** Runs per execution id due in the window, from every agent's tally file. */
   private Map<String, Integer> tallied(Instant from, Instant to) throws IOException {
@@ -331,6 +415,8 @@ class ChaosTest {
       List<String> succeededNotRun,
       List<String> ranNotRecorded,
       List<Long> failoverMs,
+      List<Long> caughtFailoverMs,
+      List<String> caughtNotRunElsewhere,
       long maxPublishDelayMs,
       List<String> timeline) {
 
@@ -338,8 +424,7 @@ class ChaosTest {
         Set<String> expected,
         List<ExecutionRecords.Row> rows,
         Map<String, Integer> runs,
-        String killedNode,
-        Instant agentKilled,
+        Kill kill,
         long fires,
         long seconds,
         List<String> timeline) {
@@ -349,6 +434,7 @@ class ChaosTest {
       List<String> notFinal = new ArrayList<>();
       List<String> succeededNotRun = new ArrayList<>();
       List<Long> failover = new ArrayList<>();
+      List<Long> caughtMs = new ArrayList<>();
       long maxPublish = 0;
       for (ExecutionRecords.Row row : rows) {
         missing.remove(row.executionId());
@@ -366,10 +452,10 @@ class ChaosTest {
         }
         // The killed agent's work: due before the kill, run after it on another agent.
         if (row.started() != null
-            && row.scheduled().isBefore(agentKilled)
-            && row.started().isAfter(agentKilled)
-            && !killedNode.equals(row.nodeId())) {
-          failover.add(Duration.between(agentKilled, row.started()).toMillis());
+            && row.scheduled().isBefore(kill.at())
+            && row.started().isAfter(kill.at())
+            && !kill.node().equals(row.nodeId())) {
+          failover.add(Duration.between(kill.at(), row.started()).toMillis());
         }
       }
       Set<String> recordedSucceeded = new HashSet<>();
@@ -380,6 +466,15 @@ class ChaosTest {
           runs.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
       List<String> ranNotRecorded =
           runs.keySet().stream().filter(id -> !recordedSucceeded.contains(id)).toList();
+      List<String> caughtNotRunElsewhere = new ArrayList<>(kill.caughtRunning());
+      for (ExecutionRecords.Row row : rows) {
+        if (kill.caughtRunning().contains(row.executionId())
+            && "SUCCEEDED".equals(row.status())
+            && !kill.node().equals(row.nodeId())) {
+          caughtNotRunElsewhere.remove(row.executionId());
+          caughtMs.add(Duration.between(kill.at(), row.started()).toMillis());
+        }
+      }
       return new Report(
           fires,
           seconds,
@@ -392,6 +487,8 @@ class ChaosTest {
           succeededNotRun,
           ranNotRecorded,
           failover.stream().sorted().toList(),
+          caughtMs.stream().sorted().toList(),
+          caughtNotRunElsewhere,
           maxPublish,
           timeline);
     }
@@ -424,16 +521,27 @@ class ChaosTest {
           "| killed agent's work run elsewhere: executions, after the kill p50 / max ms | "
               + failoverMs.size()
               + ", "
-              + (failoverMs.isEmpty()
-                  ? "–"
-                  : failoverMs.get(failoverMs.size() / 2)
-                      + " / "
-                      + failoverMs.get(failoverMs.size() - 1))
+              + p50AndMax(failoverMs)
+              + " |");
+      System.out.println(
+          "| of which caught running at the kill: executions, run again after p50 / max ms | "
+              + caughtFailoverMs.size()
+              + " of "
+              + (caughtFailoverMs.size() + caughtNotRunElsewhere.size())
+              + ", "
+              + p50AndMax(caughtFailoverMs)
               + " |");
       missing.stream().limit(10).forEach(id -> System.out.println("  missing " + id));
       notFinal.stream().limit(10).forEach(id -> System.out.println("  not final " + id));
       ranTwice.stream().limit(10).forEach(id -> System.out.println("  ran twice " + id));
     }
+  }
+
+  /** "p50 / max" of sorted {@code values}, "–" when there are none. */
+  private static String p50AndMax(List<Long> values) {
+    return values.isEmpty()
+        ? "–"
+        : values.get(values.size() / 2) + " / " + values.get(values.size() - 1);
   }
 
   /** A process of the run that can be killed and started again with the same arguments. */

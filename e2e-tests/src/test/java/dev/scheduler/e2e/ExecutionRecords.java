@@ -29,16 +29,31 @@ final class ExecutionRecords {
   /** The executions of {@code app} due in [{@code from}, {@code to}). */
   static List<Row> dueIn(TestDatabase db, String app, Instant from, Instant to)
       throws SQLException {
+    return query(
+        db,
+        "app = ? AND scheduled_at >= ? AND scheduled_at < ?",
+        app,
+        Timestamp.from(from),
+        Timestamp.from(to));
+  }
+
+  /** The executions recorded RUNNING on {@code node}. */
+  static List<Row> runningOn(TestDatabase db, String node) throws SQLException {
+    return query(db, "status = 'RUNNING' AND node_id = ?", node);
+  }
+
+  private static List<Row> query(TestDatabase db, String where, Object... params)
+      throws SQLException {
     List<Row> rows = new ArrayList<>();
     try (Connection c = db.connect();
         PreparedStatement s =
             c.prepareStatement(
                 "SELECT execution_id, status, attempt, trigger_type, node_id, scheduled_at,"
-                    + " fired_at, started_at FROM scheduler_job_execution"
-                    + " WHERE app = ? AND scheduled_at >= ? AND scheduled_at < ?")) {
-      s.setString(1, app);
-      s.setTimestamp(2, Timestamp.from(from));
-      s.setTimestamp(3, Timestamp.from(to));
+                    + " fired_at, started_at FROM scheduler_job_execution WHERE "
+                    + where)) {
+      for (int i = 0; i < params.length; i++) {
+        s.setObject(i + 1, params[i]);
+      }
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
           rows.add(
