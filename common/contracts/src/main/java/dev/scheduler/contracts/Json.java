@@ -21,6 +21,7 @@ public final class Json {
   public static ObjectMapper configure(ObjectMapper mapper) {
     return mapper
         .registerModule(new JavaTimeModule())
+        .registerModule(IsoInstants.module()) // registered later: wins for Instant
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
         .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

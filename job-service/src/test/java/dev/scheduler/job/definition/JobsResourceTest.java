@@ -19,12 +19,9 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import dev.scheduler.contracts.BlockStrategy;
 import dev.scheduler.contracts.FieldViolation;
 import dev.scheduler.contracts.Headers;
-import dev.scheduler.contracts.JobType;
 import dev.scheduler.contracts.ProblemCode;
-import dev.scheduler.contracts.RetryPolicy;
 import dev.scheduler.job.audit.AuditEntry;
 import dev.scheduler.job.audit.JobAuditLog;
 import dev.scheduler.job.trigger.TriggerEngine;
@@ -34,7 +31,6 @@ import dev.scheduler.support.PageResponse;
 import dev.scheduler.support.ServiceSupportAutoConfiguration;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -301,27 +297,16 @@ class JobsResourceTest {
 
   private static JobDefinition job(long id, JobStatus status, long version) {
     JobSpec spec =
-        new JobSpec(
+        TestSpecs.cron(
             "billing",
             "nightly",
             null,
-            JobType.BEAN,
-            "nightlyJob",
-            null,
-            null,
-            new Schedule(ScheduleType.CRON, "0 0 2 * * ?", null, null, ZoneOffset.UTC, null, null),
+            "0 0 2 * * ?",
             1,
             Map.of(),
             false,
             5,
-            Duration.ofMinutes(10),
-            RetryPolicy.NONE,
-            MisfirePolicy.FIRE_NOW,
-            10,
-            BlockStrategy.SERIAL,
-            null,
-            List.of(),
-            List.of());
+            Duration.ofMinutes(10));
     return new JobDefinition(id, spec, status, version, NOW, "alice", NOW, "alice");
   }
 }

@@ -2,15 +2,10 @@ package dev.scheduler.job.trigger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.scheduler.contracts.BlockStrategy;
 import dev.scheduler.contracts.FireEvent;
-import dev.scheduler.contracts.JobType;
-import dev.scheduler.contracts.RetryPolicy;
 import dev.scheduler.contracts.Topics;
 import dev.scheduler.job.definition.JobSpec;
-import dev.scheduler.job.definition.MisfirePolicy;
-import dev.scheduler.job.definition.Schedule;
-import dev.scheduler.job.definition.ScheduleType;
+import dev.scheduler.job.definition.TestSpecs;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -99,27 +94,15 @@ class FirePublisherTest {
   }
 
   private static JobSpec spec(boolean broadcast, int shards) {
-    return new JobSpec(
+    return TestSpecs.cron(
         "billing",
-        "close-day",
-        null,
-        JobType.BEAN,
         "close",
         null,
-        null,
-        new Schedule(
-            ScheduleType.CRON, "0 0 * * * ?", null, null, java.time.ZoneOffset.UTC, null, null),
+        "0 0 * * * ?",
         shards,
         shards > 1 ? Map.of(0, "beijing") : Map.of(),
         broadcast,
         5,
-        Duration.ofMinutes(1),
-        RetryPolicy.NONE,
-        MisfirePolicy.FIRE_NOW,
-        10,
-        BlockStrategy.SERIAL,
-        null,
-        List.of(),
-        List.of());
+        Duration.ofMinutes(1));
   }
 }

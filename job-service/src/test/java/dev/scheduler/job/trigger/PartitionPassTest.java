@@ -10,22 +10,16 @@ import static org.mockito.BDDMockito.willAnswer;
 import static org.mockito.BDDMockito.willReturn;
 import static org.mockito.Mockito.mock;
 
-import dev.scheduler.contracts.BlockStrategy;
 import dev.scheduler.contracts.FireEvent;
-import dev.scheduler.contracts.JobType;
-import dev.scheduler.contracts.RetryPolicy;
 import dev.scheduler.job.cache.JobCache;
 import dev.scheduler.job.definition.JobSpec;
 import dev.scheduler.job.definition.JobStatus;
-import dev.scheduler.job.definition.MisfirePolicy;
-import dev.scheduler.job.definition.Schedule;
-import dev.scheduler.job.definition.ScheduleType;
+import dev.scheduler.job.definition.TestSpecs;
 import dev.scheduler.testkit.SchemaEngine;
 import dev.scheduler.testkit.SettableClock;
 import dev.scheduler.testkit.TestDatabase;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -303,26 +297,7 @@ class PartitionPassTest {
   }
 
   private static JobSpec spec(String cron, int priority) {
-    return new JobSpec(
-        "app",
-        "job",
-        null,
-        JobType.BEAN,
-        "handler",
-        null,
-        null,
-        new Schedule(ScheduleType.CRON, cron, null, null, ZoneOffset.UTC, null, null),
-        1,
-        Map.of(),
-        false,
-        priority,
-        Duration.ofMinutes(1),
-        RetryPolicy.NONE,
-        MisfirePolicy.FIRE_NOW,
-        10,
-        BlockStrategy.SERIAL,
-        null,
-        List.of(),
-        List.of());
+    return TestSpecs.cron(
+        "app", "handler", null, cron, 1, Map.of(), false, priority, Duration.ofMinutes(1));
   }
 }
