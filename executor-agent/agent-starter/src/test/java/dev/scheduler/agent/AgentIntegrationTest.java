@@ -21,6 +21,8 @@ import dev.scheduler.testkit.EmbeddedRocketMq;
 import dev.scheduler.testkit.FireTraffic;
 import dev.scheduler.testkit.RedisEndpoint;
 import dev.scheduler.testkit.TestRedis;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.SetArgs;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -141,6 +143,34 @@ class AgentIntegrationTest {
     assertThat(eventsOf(fire.executionId()))
         .filteredOn(e -> e.type() == ExecutionEventType.STARTED)
         .hasSize(1);
+  }
+
+  @Test
+  void a_fire_whose_guard_a_dead_node_took_runs_here_once_that_guard_expires() throws Exception {
+    SchedulerAgent agent = agent("node-a");
+    FireEvent fire = fire(14, "quick", 0, 1, BlockStrategy.SERIAL, Duration.ofMinutes(1));
+    // A node took this attempt and died before it reported a start: its guard lapses unrenewed.
+    RedisEndpoint redis = TestRedis.endpoint();
+    RedisClient client = RedisClient.create("redis://" + redis.host() + ":" + redis.port());
+    try (var connection = client.connect()) {
+      connection
+          .sync()
+          .set("scheduler:guard:" + fire.attemptKey(), "node-dead", SetArgs.Builder.px(3_000));
+    } finally {
+      client.shutdown();
+    }
+
+    publish(fire);
+
+    // The broker delivers it again (first retry after 10 s) and then it runs, once.
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                eventsOf(fire.executionId()).stream()
+                    .anyMatch(e -> e.type() == ExecutionEventType.SUCCEEDED));
+    assertThat(runs.get(fire.executionId())).containsExactly("node-a");
+    assertThat(agent.runner().duplicates()).isZero();
   }
 
   @Test

@@ -164,8 +164,24 @@ public class Consumers {
         continue; // another agent's share of the broadcast
       }
       try {
-        if (runner.accept(fire) == Runner.Acceptance.STOPPING) {
-          return ConsumeConcurrentlyStatus.RECONSUME_LATER;
+        Runner.Admission admission = runner.accept(fire);
+        switch (admission.acceptance()) {
+          case STOPPING, HELD_ELSEWHERE -> {
+            return ConsumeConcurrentlyStatus.RECONSUME_LATER;
+          }
+          case ACCEPTED -> {
+            if (!broadcast) {
+              // Not acknowledged before its start is on record: were this agent to die in between,
+              // the broker would deliver the fire to another agent once the guard expired. Without
+              // this, a fire waiting here behind an earlier one of its shard (SERIAL) died with the
+              // agent and ended MISSED. (A broadcast share belongs to this node: nobody else runs
+              // it, so waiting would only hold up the app's other broadcasts.)
+              admission.reported().join();
+            }
+          }
+          case DUPLICATE -> {
+            // already ran, or runs here
+          }
         }
       } catch (ExecutionGuard.GuardUnavailableException e) {
         log.warn("fire {} put back: {}", fire.executionId(), e.getMessage());

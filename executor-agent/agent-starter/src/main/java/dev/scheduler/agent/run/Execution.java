@@ -35,6 +35,10 @@ final class Execution implements JobContext {
 
   private volatile java.util.function.Consumer<ExecutionEventType> onEnd = type -> {};
   private CompletableFuture<Void> lastSend = CompletableFuture.completedFuture(null);
+
+  /** Completes when the first event reported (the start, or an outcome without one) was sent. */
+  private final CompletableFuture<Void> firstReport = new CompletableFuture<>();
+
   private volatile Thread thread;
 
   /** When the handler began, for the outcome event; null until then. */
@@ -136,6 +140,17 @@ final class Execution implements JobContext {
 
   private synchronized void report(ExecutionEvent event) {
     lastSend = lastSend.thenCompose(v -> reporter.send(event));
+    if (!firstReport.isDone() && event.type() != ExecutionEventType.LOG) {
+      lastSend.whenComplete((v, e) -> firstReport.complete(null));
+    }
+  }
+
+  /**
+   * Completes when the broker stored this execution's start, or its outcome if it ended without
+   * starting (or the reporter gave up on them, as it does when closed).
+   */
+  CompletableFuture<Void> firstReport() {
+    return firstReport;
   }
 
   /** Completes when every event of this execution reached the broker (or was given up). */

@@ -53,16 +53,36 @@ public class ExecutionGuard implements AutoCloseable {
     return ttl.dividedBy(3);
   }
 
-  /**
-   * Takes the guard of an attempt.
-   *
-   * @return false when another delivery holds it or it already ran (a duplicate)
-   */
-  public boolean take(String attemptKey) {
+  /** What an agent found when it went for the guard of an attempt. */
+  public enum Take {
+    /** It holds the guard now. */
+    TAKEN,
+    /** The guard already names this node: a delivery it holds, or one of its previous life. */
+    MINE,
+    /** The attempt ran: a duplicate delivery. */
+    DONE,
+    /** Another node holds it: it runs there, or that node died and the guard will expire. */
+    ELSEWHERE
+  }
+
+  /** Takes the guard of an attempt if nobody holds it. */
+  public Take take(String attemptKey) {
+    String key = PREFIX + attemptKey;
     try {
-      return "OK"
-          .equals(
-              commands().set(PREFIX + attemptKey, nodeId, SetArgs.Builder.nx().px(ttl.toMillis())));
+      // A duplicate delivery is rare: SET NX alone is the common path, one round trip.
+      for (int tries = 0; tries < 2; tries++) {
+        if ("OK".equals(commands().set(key, nodeId, SetArgs.Builder.nx().px(ttl.toMillis())))) {
+          return Take.TAKEN;
+        }
+        String holder = commands().get(key);
+        if (holder != null) {
+          return holder.startsWith("DONE:")
+              ? Take.DONE
+              : (holder.equals(nodeId) ? Take.MINE : Take.ELSEWHERE);
+        }
+        // expired between the two commands: try once more
+      }
+      return Take.ELSEWHERE;
     } catch (RuntimeException e) {
       throw new GuardUnavailableException(e);
     }

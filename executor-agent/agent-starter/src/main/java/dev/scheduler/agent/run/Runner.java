@@ -8,11 +8,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * Runs the fire events this agent takes. At most {@code capacity} executions are held at once
  * (running or waiting behind an earlier fire of the same job and shard); the consumer thread that
  * brings one more waits for room, so the broker keeps what this agent cannot take. Each execution
- * takes the Redis guard of its attempt first; the block strategy decides what happens when an
- * earlier fire of the same job and shard still runs here.
+ * takes the Redis guard of its attempt first, and keeps it renewed from then on, also while it
+ * waits; the block strategy decides what happens when an earlier fire of the same job and shard
+ * still runs here.
  */
 public class Runner {
 
@@ -35,10 +38,29 @@ public class Runner {
   public enum Acceptance {
     /** It runs or waits here. */
     ACCEPTED,
-    /** Another delivery of the same attempt holds its guard or already ran it: dropped. */
+    /** The attempt already ran, or runs here under another delivery: dropped. */
     DUPLICATE,
+    /**
+     * Another node holds the attempt's guard: it runs there, or that node died before it reported a
+     * start and the guard expires unrenewed. The broker should deliver it again later.
+     */
+    HELD_ELSEWHERE,
     /** The agent is stopping: the broker should deliver it to another agent. */
     STOPPING
+  }
+
+  /**
+   * What {@link #accept} did with a fire event.
+   *
+   * @param acceptance what became of it
+   * @param reported for an accepted one: completes when the broker stored its first report (the
+   *     start, or an outcome without one); only then may the fire event leave the broker, or a
+   *     death of this agent before it would lose the fire
+   */
+  public record Admission(Acceptance acceptance, CompletableFuture<Void> reported) {
+    static Admission of(Acceptance acceptance) {
+      return new Admission(acceptance, CompletableFuture.completedFuture(null));
+    }
   }
 
   private final String nodeId;
@@ -79,8 +101,13 @@ public class Runner {
     this.room = new Semaphore(properties.capacity());
     this.workers =
         Executors.newFixedThreadPool(properties.capacity(), DaemonThreads.named("scheduler-job-"));
-    this.timers =
-        Executors.newScheduledThreadPool(1, DaemonThreads.named("scheduler-agent-timer-"));
+    ScheduledThreadPoolExecutor timerPool =
+        new ScheduledThreadPoolExecutor(1, DaemonThreads.named("scheduler-agent-timer-"));
+    // Every execution sets a timeout (10 minutes by default) and a guard renewal, and cancels them
+    // when it ends: kept until due, cancelled timers held each execution for ten minutes (300,000
+    // of them at 500 executions/s).
+    timerPool.setRemoveOnCancelPolicy(true);
+    this.timers = timerPool;
   }
 
   /**
@@ -89,24 +116,34 @@ public class Runner {
    * @throws ExecutionGuard.GuardUnavailableException when Redis does not answer; the event must go
    *     back to the broker, since it may not run unguarded
    */
-  public Acceptance accept(FireEvent fire) throws InterruptedException {
+  public Admission accept(FireEvent fire) throws InterruptedException {
     if (stopping) {
-      return Acceptance.STOPPING;
+      return Admission.of(Acceptance.STOPPING);
     }
     room.acquire();
     boolean kept = false;
     try {
       if (stopping) {
-        return Acceptance.STOPPING;
+        return Admission.of(Acceptance.STOPPING);
       }
-      if (!guard.take(fire.attemptKey())) {
+      ExecutionGuard.Take take = guard.take(fire.attemptKey());
+      Execution here = held.get(fire.executionId());
+      boolean heldHere = here != null && here.fire().attempt() == fire.attempt();
+      if (take == ExecutionGuard.Take.DONE || (take == ExecutionGuard.Take.MINE && heldHere)) {
         duplicates.incrementAndGet();
         log.info("dropped duplicate delivery of {} attempt {}", fire.executionId(), fire.attempt());
-        return Acceptance.DUPLICATE;
+        return Admission.of(Acceptance.DUPLICATE);
       }
+      if (take == ExecutionGuard.Take.ELSEWHERE) {
+        log.info(
+            "{} attempt {} is held by another node; the broker delivers it again later",
+            fire.executionId(),
+            fire.attempt());
+        return Admission.of(Acceptance.HELD_ELSEWHERE);
+      }
+      // TAKEN, or MINE from an earlier life of this node id: that one died with it, this runs it.
       kept = true;
-      admit(fire);
-      return Acceptance.ACCEPTED;
+      return new Admission(Acceptance.ACCEPTED, admit(fire).firstReport());
     } finally {
       if (!kept) {
         room.release();
@@ -114,15 +151,24 @@ public class Runner {
     }
   }
 
-  private void admit(FireEvent fire) {
+  private Execution admit(FireEvent fire) {
     HandlerRegistry.Resolution resolution = handlers.resolve(fire);
     Execution execution = new Execution(fire, resolution.work(), nodeId, reporter, guard, clock);
     held.put(fire.executionId(), execution);
-    execution.threadDone().whenComplete((v, e) -> release(execution));
+    ScheduledFuture<?> renewal = renewWhileHeld(fire.attemptKey());
+    execution
+        .threadDone()
+        .whenComplete(
+            (v, e) -> {
+              if (renewal != null) {
+                renewal.cancel(false);
+              }
+              release(execution);
+            });
     execution.onEnd(type -> outcomes.get(type).incrementAndGet());
     if (resolution.refusal() != null) {
       execution.stop(ExecutionEventType.REJECTED, resolution.refusal() + " (node " + nodeId + ")");
-      return;
+      return execution;
     }
     String shard = fire.jobId() + ":" + fire.shardIndex();
     Execution earlier;
@@ -132,7 +178,7 @@ public class Runner {
     boolean earlierHeld = earlier != null && !earlier.threadDone().isDone();
     if (!earlierHeld) {
       start(execution);
-      return;
+      return execution;
     }
     switch (fire.blockStrategy()) {
       case DISCARD_LATER -> {
@@ -156,6 +202,7 @@ public class Runner {
       }
       default -> earlier.threadDone().whenComplete((v, e) -> start(execution)); // SERIAL
     }
+    return execution;
   }
 
   private void start(Execution execution) {
@@ -172,7 +219,6 @@ public class Runner {
 
   private void runWatched(Execution execution) {
     Duration timeout = execution.timeout(properties.defaultTimeout());
-    String attemptKey = execution.fire().attemptKey();
     ScheduledFuture<?> timer =
         timers.schedule(
             () ->
@@ -181,10 +227,6 @@ public class Runner {
                     "ran past its timeout of " + timeout + " on node " + nodeId + "; interrupted"),
             timeout.toMillis(),
             TimeUnit.MILLISECONDS);
-    long renewMs = guard.renewEvery().toMillis();
-    ScheduledFuture<?> renewal =
-        timers.scheduleAtFixedRate(
-            () -> renew(attemptKey), renewMs, renewMs, TimeUnit.MILLISECONDS);
     long flushMs = properties.logFlushInterval().toMillis();
     ScheduledFuture<?> flush =
         timers.scheduleAtFixedRate(
@@ -195,8 +237,18 @@ public class Runner {
     } finally {
       running.decrementAndGet();
       timer.cancel(false);
-      renewal.cancel(false);
       flush.cancel(false);
+    }
+  }
+
+  /** Renews the guard every third of its life until cancelled; null if the agent is stopping. */
+  private ScheduledFuture<?> renewWhileHeld(String attemptKey) {
+    long renewMs = guard.renewEvery().toMillis();
+    try {
+      return timers.scheduleAtFixedRate(
+          () -> renew(attemptKey), renewMs, renewMs, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      return null; // timers stopped: the execution is ended ABANDONED by stop()
     }
   }
 
