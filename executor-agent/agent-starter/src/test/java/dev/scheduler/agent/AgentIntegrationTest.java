@@ -150,15 +150,7 @@ class AgentIntegrationTest {
     SchedulerAgent agent = agent("node-a");
     FireEvent fire = fire(14, "quick", 0, 1, BlockStrategy.SERIAL, Duration.ofMinutes(1));
     // A node took this attempt and died before it reported a start: its guard lapses unrenewed.
-    RedisEndpoint redis = TestRedis.endpoint();
-    RedisClient client = RedisClient.create("redis://" + redis.host() + ":" + redis.port());
-    try (var connection = client.connect()) {
-      connection
-          .sync()
-          .set("scheduler:guard:" + fire.attemptKey(), "node-dead", SetArgs.Builder.px(3_000));
-    } finally {
-      client.shutdown();
-    }
+    setGuard(fire.attemptKey(), "node-dead", Duration.ofSeconds(3));
 
     publish(fire);
 
@@ -171,6 +163,32 @@ class AgentIntegrationTest {
                     .anyMatch(e -> e.type() == ExecutionEventType.SUCCEEDED));
     assertThat(runs.get(fire.executionId())).containsExactly("node-a");
     assertThat(agent.runner().duplicates()).isZero();
+  }
+
+  @Test
+  void a_fire_whose_start_another_node_put_on_record_is_dropped_and_its_guard_says_so()
+      throws Exception {
+    SchedulerAgent agent = agent("node-a");
+    FireEvent started = fire(15, "quick", 0, 1, BlockStrategy.SERIAL, Duration.ofMinutes(1));
+    // That node's start is on record: if it died, execution-service fails the attempt over.
+    setGuard(started.attemptKey(), "node-dead|started", Duration.ofMinutes(1));
+
+    publish(started);
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> agent.runner().duplicates() == 1);
+    assertThat(runs.get(started.executionId())).isNull();
+
+    // A fire this agent runs: its guard says started, then DONE.
+    FireEvent own = fire(16, "slow", 0, 1, BlockStrategy.SERIAL, Duration.ofMinutes(1));
+    publish(own);
+    awaitType(own.executionId(), ExecutionEventType.STARTED);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> "node-a|started".equals(guard(own.attemptKey())));
+    agent.runner().cancel(own.executionId(), 0, "enough");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> "DONE:CANCELLED".equals(guard(own.attemptKey())));
   }
 
   @Test
@@ -574,6 +592,26 @@ class AgentIntegrationTest {
         1,
         BlockStrategy.SERIAL,
         Duration.ofSeconds(30));
+  }
+
+  /** Sets the execution guard of an attempt as another agent would have. */
+  private static void setGuard(String attemptKey, String value, Duration ttl) {
+    redis(c -> c.set("scheduler:guard:" + attemptKey, value, SetArgs.Builder.px(ttl.toMillis())));
+  }
+
+  private static String guard(String attemptKey) {
+    return redis(c -> c.get("scheduler:guard:" + attemptKey));
+  }
+
+  private static <T> T redis(
+      java.util.function.Function<io.lettuce.core.api.sync.RedisCommands<String, String>, T> call) {
+    RedisEndpoint endpoint = TestRedis.endpoint();
+    RedisClient client = RedisClient.create("redis://" + endpoint.host() + ":" + endpoint.port());
+    try (var connection = client.connect()) {
+      return call.apply(connection.sync());
+    } finally {
+      client.shutdown();
+    }
   }
 
   private static void publish(FireEvent fire) {

@@ -80,6 +80,7 @@ final class Execution implements JobContext {
       }
       startedAt = clock.instant();
       report(ExecutionEvent.of(ExecutionEventType.STARTED, fire, nodeId, startedAt));
+      onStartStored(() -> guard.markStartedLater(fire.attemptKey()));
       Object result = work.run(this);
       end(ExecutionEventType.SUCCEEDED, result == null ? null : result.toString());
     } catch (Throwable t) {
@@ -143,6 +144,11 @@ final class Execution implements JobContext {
     if (!firstReport.isDone() && event.type() != ExecutionEventType.LOG) {
       lastSend.whenComplete((v, e) -> firstReport.complete(null));
     }
+  }
+
+  /** Runs {@code action} once the broker stored the event reported last (the start). */
+  private synchronized void onStartStored(Runnable action) {
+    lastSend.thenRun(action);
   }
 
   /**

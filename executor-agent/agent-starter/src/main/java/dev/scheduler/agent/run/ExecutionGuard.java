@@ -6,25 +6,41 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
 
 /**
  * The execution guard in Redis: one key per attempt of an execution. Taking it is {@code SET NX PX}
- * with this node's id; it is renewed while the handler runs and, when the attempt ends, replaced by
- * a DONE marker that keeps a redelivered duplicate out for a day. Renewal and marking check the
- * owner, so an agent whose guard expired (it stalled) cannot overwrite another's.
+ * with this node's id; it is renewed while the execution is held here. Once the broker stored the
+ * attempt's start it becomes {@code <node>|started} for a day: from then on execution-service knows
+ * the attempt ran here and fails it over as a new attempt if this node dies, so a redelivery of the
+ * fire must not run it again. Before that, a node that dies leaves a key that lapses within its
+ * TTL, after which a redelivery runs the fire. When the attempt ends the key is replaced by a DONE
+ * marker that keeps a redelivered duplicate out for a day. Renewal and marking check the owner, so
+ * an agent whose guard expired (it stalled) cannot overwrite another's.
  */
 public class ExecutionGuard implements AutoCloseable {
 
   static final String PREFIX = "scheduler:guard:";
+  static final String STARTED = "|started";
 
   private static final String RENEW =
+      "local v = redis.call('get', KEYS[1])"
+          + " if v == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2])"
+          + " elseif v == ARGV[1] .. '"
+          + STARTED
+          + "' then return 1 else return 0 end";
+  private static final String MARK_STARTED =
       "if redis.call('get', KEYS[1]) == ARGV[1] then"
-          + " return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
+          + " redis.call('set', KEYS[1], ARGV[1] .. '"
+          + STARTED
+          + "', 'PX', ARGV[2]) return 1 else return 0 end";
   private static final String MARK_DONE =
-      "if redis.call('get', KEYS[1]) == ARGV[1] then"
-          + " redis.call('set', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1 else return 0 end";
+      "local v = redis.call('get', KEYS[1])"
+          + " if v == ARGV[1] or v == ARGV[1] .. '"
+          + STARTED
+          + "' then redis.call('set', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1 else return 0 end";
 
   /** Redis did not answer: the fire must not run unguarded, and is put back to the broker. */
   public static class GuardUnavailableException extends RuntimeException {
@@ -59,7 +75,7 @@ public class ExecutionGuard implements AutoCloseable {
     TAKEN,
     /** The guard already names this node: a delivery it holds, or one of its previous life. */
     MINE,
-    /** The attempt ran: a duplicate delivery. */
+    /** The attempt ran, or its start is on record (a dead node's start is failed over). */
     DONE,
     /** Another node holds it: it runs there, or that node died and the guard will expire. */
     ELSEWHERE
@@ -76,9 +92,10 @@ public class ExecutionGuard implements AutoCloseable {
         }
         String holder = commands().get(key);
         if (holder != null) {
-          return holder.startsWith("DONE:")
-              ? Take.DONE
-              : (holder.equals(nodeId) ? Take.MINE : Take.ELSEWHERE);
+          if (holder.startsWith("DONE:") || holder.endsWith(STARTED)) {
+            return Take.DONE;
+          }
+          return holder.equals(nodeId) ? Take.MINE : Take.ELSEWHERE;
         }
         // expired between the two commands: try once more
       }
@@ -99,6 +116,24 @@ public class ExecutionGuard implements AutoCloseable {
                 nodeId,
                 Long.toString(ttl.toMillis()));
     return renewed != null && renewed == 1L;
+  }
+
+  /**
+   * Marks an attempt whose start the broker stored, without waiting for Redis: a failure leaves the
+   * plain guard, which at worst lets a redelivery after this node's death run it once more.
+   */
+  public void markStartedLater(String attemptKey) {
+    try {
+      asyncCommands()
+          .eval(
+              MARK_STARTED,
+              ScriptOutputType.INTEGER,
+              new String[] {PREFIX + attemptKey},
+              nodeId,
+              Long.toString(doneTtl.toMillis()));
+    } catch (RuntimeException e) {
+      // Redis away: the guard stays as taken
+    }
   }
 
   /** Replaces the guard of a finished attempt by its DONE marker. */
@@ -123,10 +158,18 @@ public class ExecutionGuard implements AutoCloseable {
    * away (fires wait in the broker meanwhile). Lettuce reconnects a connection it once made.
    */
   private synchronized RedisCommands<String, String> commands() {
+    return connection().sync();
+  }
+
+  private synchronized RedisAsyncCommands<String, String> asyncCommands() {
+    return connection().async();
+  }
+
+  private synchronized StatefulRedisConnection<String, String> connection() {
     if (connection == null) {
       connection = client.connect();
     }
-    return connection.sync();
+    return connection;
   }
 
   @Override
