@@ -37,6 +37,9 @@ public class Consumers {
 
   private static final int PULL_AHEAD_MIB = 16;
 
+  /** How long a taken fire stays unacknowledged while it waits to start. */
+  static final java.time.Duration START_WAIT = java.time.Duration.ofSeconds(30);
+
   private final String nameServer;
   private final String app;
 
@@ -171,12 +174,7 @@ public class Consumers {
           }
           case ACCEPTED -> {
             if (!broadcast) {
-              // Not acknowledged before its start is on record: were this agent to die in between,
-              // the broker would deliver the fire to another agent once the guard expired. Without
-              // this, a fire waiting here behind an earlier one of its shard (SERIAL) died with the
-              // agent and ended MISSED. (A broadcast share belongs to this node: nobody else runs
-              // it, so waiting would only hold up the app's other broadcasts.)
-              admission.reported().join();
+              awaitStart(fire, admission);
             }
           }
           case DUPLICATE -> {
@@ -192,6 +190,28 @@ public class Consumers {
       }
     }
     return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+  }
+
+  /**
+   * Holds the fire event unacknowledged until its start is on record: were this agent to die in
+   * between, the broker would deliver the fire to another agent once the guard lapsed. Without
+   * this, a fire waiting here behind an earlier one of its shard (SERIAL) died with the agent and
+   * ended MISSED. At most {@link #START_WAIT}: a message held longer holds back its queue (the
+   * client stops pulling a queue whose unacknowledged messages span 2,000 offsets), so a fire that
+   * waits longer behind its shard's earlier one is acknowledged then, and is lost with this agent
+   * as before. (A broadcast share belongs to this node: nobody else could run it.)
+   */
+  private void awaitStart(FireEvent fire, Runner.Admission admission) throws InterruptedException {
+    try {
+      admission.reported().get(START_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      log.info(
+          "{} not started within {}: acknowledged to the broker while it waits here",
+          fire.executionId(),
+          START_WAIT);
+    } catch (java.util.concurrent.ExecutionException e) {
+      // the report failed for good: the execution's outcome decides
+    }
   }
 
   private ConsumeConcurrentlyStatus onControl(java.util.List<MessageExt> messages) {
