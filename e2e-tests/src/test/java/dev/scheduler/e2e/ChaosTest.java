@@ -3,6 +3,7 @@ package dev.scheduler.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.scheduler.contracts.Ids;
 import dev.scheduler.testkit.EmbeddedRocketMq;
 import dev.scheduler.testkit.FreePorts;
 import dev.scheduler.testkit.RedisEndpoint;
@@ -321,7 +322,7 @@ class ChaosTest {
       throws SQLException {
     Instant recent = Instant.now().minusSeconds(1);
     return ExecutionRecords.runningOn(db, node).stream()
-        .filter(r -> jobs.contains(Long.parseLong(r.executionId().split("-")[0])))
+        .filter(r -> jobs.contains(Ids.parseExecutionId(r.executionId()).jobId()))
         .filter(r -> r.started() != null && r.started().isAfter(recent))
         .map(ExecutionRecords.Row::executionId)
         .toList();
@@ -371,7 +372,7 @@ class ChaosTest {
   private static void addShards(Set<String> ids, List<Long> jobs, int shards, Instant due) {
     for (long job : jobs) {
       for (int shard = 0; shard < shards; shard++) {
-        ids.add(job + "-" + due.toEpochMilli() + "-" + shard);
+        ids.add(Ids.executionId(Ids.fireId(job, due), shard));
       }
     }
   }

@@ -25,22 +25,25 @@ public class ExecutionGuard implements AutoCloseable {
   static final String PREFIX = "scheduler:guard:";
   static final String STARTED = "|started";
 
+  /**
+   * Opens every script: {@code v} is the key's value, {@code started} what it reads once this node
+   * (ARGV[1]) marked the attempt started. Renewal and marking act only on this node's own key.
+   */
+  private static final String HOLDER =
+      "local v = redis.call('get', KEYS[1]) local started = ARGV[1] .. '" + STARTED + "'";
+
   private static final String RENEW =
-      "local v = redis.call('get', KEYS[1])"
+      HOLDER
           + " if v == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2])"
-          + " elseif v == ARGV[1] .. '"
-          + STARTED
-          + "' then return 1 else return 0 end";
+          + " elseif v == started then return 1 else return 0 end";
   private static final String MARK_STARTED =
-      "if redis.call('get', KEYS[1]) == ARGV[1] then"
-          + " redis.call('set', KEYS[1], ARGV[1] .. '"
-          + STARTED
-          + "', 'PX', ARGV[2]) return 1 else return 0 end";
+      HOLDER
+          + " if v == ARGV[1] then redis.call('set', KEYS[1], started, 'PX', ARGV[2]) return 1"
+          + " else return 0 end";
   private static final String MARK_DONE =
-      "local v = redis.call('get', KEYS[1])"
-          + " if v == ARGV[1] or v == ARGV[1] .. '"
-          + STARTED
-          + "' then redis.call('set', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1 else return 0 end";
+      HOLDER
+          + " if v == ARGV[1] or v == started then"
+          + " redis.call('set', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1 else return 0 end";
 
   /** Redis did not answer: the fire must not run unguarded, and is put back to the broker. */
   public static class GuardUnavailableException extends RuntimeException {

@@ -127,9 +127,8 @@ public class Runner {
         return Admission.of(Acceptance.STOPPING);
       }
       ExecutionGuard.Take take = guard.take(fire.attemptKey());
-      Execution here = held.get(fire.executionId());
-      boolean heldHere = here != null && here.fire().attempt() == fire.attempt();
-      if (take == ExecutionGuard.Take.DONE || (take == ExecutionGuard.Take.MINE && heldHere)) {
+      if (take == ExecutionGuard.Take.DONE
+          || (take == ExecutionGuard.Take.MINE && holds(fire.executionId(), fire.attempt()))) {
         duplicates.incrementAndGet();
         log.info("dropped duplicate delivery of {} attempt {}", fire.executionId(), fire.attempt());
         return Admission.of(Acceptance.DUPLICATE);
@@ -149,6 +148,12 @@ public class Runner {
         room.release();
       }
     }
+  }
+
+  /** Whether this agent holds (runs or keeps waiting) that attempt. */
+  private boolean holds(String executionId, int attempt) {
+    Execution here = held.get(executionId);
+    return here != null && here.fire().attempt() == attempt;
   }
 
   private Execution admit(FireEvent fire) {
