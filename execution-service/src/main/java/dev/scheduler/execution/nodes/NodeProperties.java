@@ -6,9 +6,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Settings of the node registry, under {@code scheduler.execution.nodes}. Agents heartbeat every 3
+ * Settings of the node registry, under {@code scheduler.execution.nodes}. Agents heartbeat every 2
  * s by default, so with these defaults a node that dies is OFFLINE, and its running executions
- * failed over, within 10 s of its last heartbeat plus one scan.
+ * failed over, 4–6 s after its death plus one scan: two heartbeats in a row must be missing, as
+ * before with 3 s and 9 s, so a node is not judged dead for one lost or late heartbeat.
  *
  * @param agentToken what agents must send in {@code X-Scheduler-Agent-Token}; set it in production
  *     (environment variable {@code SCHEDULER_AGENT_TOKEN})
@@ -20,6 +21,6 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("scheduler.execution.nodes")
 public record NodeProperties(
     String agentToken,
-    @DefaultValue("5s") Duration suspectAfter,
-    @DefaultValue("9s") Duration offlineAfter,
-    @DefaultValue("1s") Duration scanInterval) {}
+    @DefaultValue("4s") Duration suspectAfter,
+    @DefaultValue("6s") Duration offlineAfter,
+    @DefaultValue("500ms") Duration scanInterval) {}

@@ -72,7 +72,7 @@ public class NodeWatch {
     listeningSince = clock.instant();
   }
 
-  @Scheduled(fixedDelayString = "${scheduler.execution.nodes.scan-interval:1s}")
+  @Scheduled(fixedDelayString = "${scheduler.execution.nodes.scan-interval:500ms}")
   @SchedulerLock(name = "node-watch", lockAtMostFor = "PT30S")
   public void scheduledScan() {
     scan();

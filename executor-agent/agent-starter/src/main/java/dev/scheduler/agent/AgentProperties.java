@@ -46,7 +46,7 @@ public record AgentProperties(
     String nodeId,
     String host,
     @DefaultValue("8") @Min(1) @Max(1024) int capacity,
-    @DefaultValue("3s") Duration heartbeatInterval,
+    @DefaultValue("2s") Duration heartbeatInterval,
     @DefaultValue("127.0.0.1:9876") @NotBlank String nameServer,
     @Valid @DefaultValue Redis redis,
     @DefaultValue("30s") Duration guardTtl,

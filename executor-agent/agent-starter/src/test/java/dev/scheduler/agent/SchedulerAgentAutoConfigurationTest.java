@@ -47,7 +47,7 @@ class SchedulerAgentAutoConfigurationTest {
               assertThat(identity.nodeId()).startsWith("billing@");
               AgentProperties properties = context.getBean(AgentProperties.class);
               assertThat(properties.capacity()).isEqualTo(4);
-              assertThat(properties.heartbeatInterval()).isEqualTo(Duration.ofSeconds(3));
+              assertThat(properties.heartbeatInterval()).isEqualTo(Duration.ofSeconds(2));
             });
   }
 
