@@ -145,11 +145,11 @@ class NodeRegistryTest {
     String node = app + "-a";
     FireEvent fire = runningOnNewNode(node);
 
-    clock.advance(Duration.ofSeconds(4));
+    clock.advance(Duration.ofSeconds(4)); // 4 s: not yet suspect at exactly the bound
     assertThat(scanFor(node)).isEmpty();
-    clock.advance(Duration.ofSeconds(2)); // 6 s of silence
+    clock.advance(Duration.ofSeconds(1)); // 5 s of silence
     assertThat(scanFor(node)).containsExactly(NodeState.SUSPECT);
-    clock.advance(Duration.ofSeconds(3)); // 9 s: still counted as alive at exactly the bound
+    clock.advance(Duration.ofSeconds(1)); // 6 s: still counted as alive at exactly the bound
     assertThat(scanFor(node)).isEmpty();
     clock.advance(Duration.ofMillis(1));
     assertThat(scanFor(node)).containsExactly(NodeState.OFFLINE);
