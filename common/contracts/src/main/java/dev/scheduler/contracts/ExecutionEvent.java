@@ -20,13 +20,17 @@ import java.util.Objects;
  * @param result the handler's result (SUCCEEDED), cut to {@link Contracts#MAX_RESULT_CHARS}
  * @param error what went wrong (FAILED, TIMED_OUT, CANCELLED, REJECTED), cut to {@link
  *     Contracts#MAX_ERROR_CHARS}
- * @param logLines log lines (LOG), at most {@link Contracts#MAX_LOG_LINES_PER_EVENT}
+ * @param logLines log lines (LOG; on an outcome, the attempt's last lines, so that a short run
+ *     needs no LOG event of its own), at most {@link Contracts#MAX_LOG_LINES_PER_EVENT}
  * @param traceId the fire's trace id
  * @param scheduledTime when the fire was due (from the fire event); null when the writer did not
  *     say
  * @param startedTime when the attempt started, on events that end it; null otherwise or unknown
  * @param maxAttempts the retry policy's attempts (from the fire event), so that a reader can tell a
  *     failure that will be retried from the last one; 0 when the writer did not say
+ * @param startIncluded on an outcome: no STARTED event was sent for this attempt (it ended before
+ *     its start was due to be reported), so this event reports the start as well, at {@code
+ *     startedTime}; readers count it as a start too
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ExecutionEvent(
@@ -44,7 +48,8 @@ public record ExecutionEvent(
     String traceId,
     Instant scheduledTime,
     Instant startedTime,
-    int maxAttempts) {
+    int maxAttempts,
+    boolean startIncluded) {
 
   /** An event without the fire's timing and retry policy (execution-service's own). */
   public ExecutionEvent(
@@ -75,7 +80,8 @@ public record ExecutionEvent(
         traceId,
         null,
         null,
-        0);
+        0,
+        false);
   }
 
   public ExecutionEvent {
@@ -114,7 +120,8 @@ public record ExecutionEvent(
         fire.traceId(),
         fire.scheduledTime(),
         null,
-        fire.retryPolicy().maxAttempts());
+        fire.retryPolicy().maxAttempts(),
+        false);
   }
 
   /**
@@ -130,8 +137,50 @@ public record ExecutionEvent(
     return !failure || maxAttempts == 0 || attempt >= maxAttempts;
   }
 
+  /**
+   * When the attempt started, if this event reports its start: a STARTED event's time, or the start
+   * an outcome includes; null otherwise.
+   */
+  public Instant reportedStart() {
+    if (type == ExecutionEventType.STARTED) {
+      return time;
+    }
+    return startIncluded && type != null && type.terminal() ? startedTime : null;
+  }
+
   /** This event with a result text (cut to its bound). */
   public ExecutionEvent withResult(String newResult) {
+    return copy(newResult, error, logLines, scheduledTime, startedTime, startIncluded);
+  }
+
+  /** This event with an error text (cut to its bound). */
+  public ExecutionEvent withError(String newError) {
+    return copy(result, newError, logLines, scheduledTime, startedTime, startIncluded);
+  }
+
+  /** This event carrying {@code lines}. */
+  public ExecutionEvent withLogLines(List<LogLine> lines) {
+    return copy(result, error, lines, scheduledTime, startedTime, startIncluded);
+  }
+
+  /** This event telling when the attempt started, and when its fire was due. */
+  public ExecutionEvent withTiming(Instant newScheduledTime, Instant newStartedTime) {
+    return copy(result, error, logLines, newScheduledTime, newStartedTime, startIncluded);
+  }
+
+  /** This outcome reporting its attempt's start as well: no STARTED event was sent for it. */
+  public ExecutionEvent withStartIncluded() {
+    return copy(result, error, logLines, scheduledTime, startedTime, true);
+  }
+
+  /** This event with what an agent adds to it; who, what and when stay. */
+  private ExecutionEvent copy(
+      String newResult,
+      String newError,
+      List<LogLine> newLines,
+      Instant newScheduledTime,
+      Instant newStartedTime,
+      boolean newStartIncluded) {
     return new ExecutionEvent(
         schemaVersion,
         type,
@@ -142,71 +191,12 @@ public record ExecutionEvent(
         nodeId,
         time,
         newResult,
-        error,
-        logLines,
-        traceId,
-        scheduledTime,
-        startedTime,
-        maxAttempts);
-  }
-
-  /** This event with an error text (cut to its bound). */
-  public ExecutionEvent withError(String newError) {
-    return new ExecutionEvent(
-        schemaVersion,
-        type,
-        executionId,
-        jobId,
-        app,
-        attempt,
-        nodeId,
-        time,
-        result,
         newError,
-        logLines,
-        traceId,
-        scheduledTime,
-        startedTime,
-        maxAttempts);
-  }
-
-  /** This event carrying {@code lines}. */
-  public ExecutionEvent withLogLines(List<LogLine> lines) {
-    return new ExecutionEvent(
-        schemaVersion,
-        type,
-        executionId,
-        jobId,
-        app,
-        attempt,
-        nodeId,
-        time,
-        result,
-        error,
-        lines,
-        traceId,
-        scheduledTime,
-        startedTime,
-        maxAttempts);
-  }
-
-  /** This event telling when the attempt started, and when its fire was due. */
-  public ExecutionEvent withTiming(Instant newScheduledTime, Instant newStartedTime) {
-    return new ExecutionEvent(
-        schemaVersion,
-        type,
-        executionId,
-        jobId,
-        app,
-        attempt,
-        nodeId,
-        time,
-        result,
-        error,
-        logLines,
+        newLines,
         traceId,
         newScheduledTime,
         newStartedTime,
-        maxAttempts);
+        maxAttempts,
+        newStartIncluded);
   }
 }

@@ -50,6 +50,10 @@ class MessagesJsonTest {
         ExecutionEvent.of(ExecutionEventType.STARTED, fire, "node-a", at),
         ExecutionEvent.of(ExecutionEventType.SUCCEEDED, fire, "node-a", at).withResult("42 rows"),
         ExecutionEvent.of(ExecutionEventType.FAILED, fire, "node-a", at).withError("boom"),
+        ExecutionEvent.of(ExecutionEventType.SUCCEEDED, fire, "node-a", at.plusMillis(3))
+            .withTiming(fire.scheduledTime(), at)
+            .withLogLines(List.of(new LogLine(1, at, "INFO", "done")))
+            .withStartIncluded(),
         ExecutionEvent.of(ExecutionEventType.LOG, fire, "node-a", at)
             .withLogLines(
                 List.of(new LogLine(0, at, "INFO", "first"), new LogLine(1, at, "WARN", "second"))),
@@ -118,6 +122,18 @@ class MessagesJsonTest {
     assertThat(json)
         .contains("\"scheduledTime\":\"2026-03-29T01:00:00.123Z\"")
         .contains("\"timeout\":\"PT30S\"");
+  }
+
+  @Test
+  void an_outcome_of_a_writer_that_always_sends_started_does_not_include_the_start() {
+    String json =
+        Json.toJson(ExecutionEvent.of(ExecutionEventType.SUCCEEDED, fire(), "n", DUE))
+            .replace(",\"startIncluded\":false", "");
+
+    ExecutionEvent read = Json.fromJson(json, ExecutionEvent.class);
+
+    assertThat(json).doesNotContain("startIncluded");
+    assertThat(read.startIncluded()).isFalse();
   }
 
   @Test

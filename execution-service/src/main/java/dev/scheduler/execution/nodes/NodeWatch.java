@@ -140,7 +140,8 @@ public class NodeWatch {
                         null,
                         rs.getTimestamp("scheduled_at").toInstant(),
                         instantOrNull(rs.getTimestamp("started_at")),
-                        rs.getInt("max_attempts")))
+                        rs.getInt("max_attempts"),
+                        false))
             .list();
     if (!abandoned.isEmpty()) {
       log.warn("failing over {} executions of {}: {}", abandoned.size(), nodeId, why);

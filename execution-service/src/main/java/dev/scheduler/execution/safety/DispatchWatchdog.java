@@ -76,7 +76,8 @@ public class DispatchWatchdog {
                         rs.getString("trace_id"),
                         rs.getTimestamp("scheduled_at").toInstant(),
                         null,
-                        rs.getInt("max_attempts")))
+                        rs.getInt("max_attempts"),
+                        false))
             .list();
     for (ExecutionEvent event : missed) {
       try {

@@ -90,7 +90,8 @@ public class TimeoutWatchdog {
                         null,
                         rs.getTimestamp("scheduled_at").toInstant(),
                         rs.getTimestamp("started_at").toInstant(),
-                        rs.getInt("max_attempts")))
+                        rs.getInt("max_attempts"),
+                        false))
             .list();
     if (overdue.isEmpty()) {
       return 0;

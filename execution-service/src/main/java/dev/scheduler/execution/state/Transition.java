@@ -167,7 +167,7 @@ public final class Transition {
                   event.attempt(),
                   current.maxAttempts(),
                   event.nodeId() != null ? event.nodeId() : current.nodeId(),
-                  event.attempt() == current.attempt() ? current.startedAt() : null,
+                  startOf(current, event),
                   event.time(),
                   null,
                   event.result(),
@@ -210,6 +210,18 @@ public final class Transition {
       }
     }
     return Result.of(Verdict.APPLIED, ended);
+  }
+
+  /**
+   * When the attempt an outcome ends started: as its STARTED event said, else as the outcome says
+   * (an attempt that ended within moments sends no STARTED event; one whose STARTED event is still
+   * on its way is filled in by it, at the same time).
+   */
+  private static Instant startOf(State current, ExecutionEvent event) {
+    if (event.attempt() == current.attempt() && current.startedAt() != null) {
+      return current.startedAt();
+    }
+    return event.startedTime();
   }
 
   /** A late event of the current attempt may still tell when it started, or where. */

@@ -322,7 +322,8 @@ public class ExecutionIngest {
         put(row);
       }
       if (event.type() == ExecutionEventType.LOG) {
-        log(row, event);
+        put(withLines(row, event));
+        count(Verdict.APPLIED);
         return;
       }
       if (event.type() == null) {
@@ -334,15 +335,15 @@ public class ExecutionIngest {
       Transition.Result result = Transition.onEvent(row.state(), event, policy);
       count(result.verdict());
       switch (result.verdict()) {
-        case DUPLICATE -> put(row.duplicate());
+        case DUPLICATE -> put(row.duplicate()); // its lines came with the first delivery
         case STALE -> {
-          if (!result.state().equals(row.state())) {
-            put(row.withState(result.state()));
+          if (!result.state().equals(row.state()) || !event.logLines().isEmpty()) {
+            put(withLines(row.withState(result.state()), event));
           }
         }
         case APPLIED -> {
           replace(row, event.attempt());
-          put(next(row, result, ExecutionStatus.of(event.type())));
+          put(withLines(next(row, result, ExecutionStatus.of(event.type())), event));
         }
       }
     }
@@ -382,7 +383,14 @@ public class ExecutionIngest {
       }
     }
 
-    private void log(ExecutionRow row, ExecutionEvent event) {
+    /**
+     * Keeps the event's log lines (a LOG event's, or the last ones an outcome carries) within the
+     * execution's bounds; the row with its line counters.
+     */
+    private ExecutionRow withLines(ExecutionRow row, ExecutionEvent event) {
+      if (event.logLines().isEmpty()) {
+        return row;
+      }
       long count = row.logLines();
       long chars = row.logBytes();
       boolean truncated = row.logTruncated();
@@ -396,8 +404,7 @@ public class ExecutionIngest {
         count++;
         chars += size;
       }
-      put(row.withLog(count, chars, truncated));
-      count(Verdict.APPLIED);
+      return row.withLog(count, chars, truncated);
     }
 
     private void count(Verdict verdict) {

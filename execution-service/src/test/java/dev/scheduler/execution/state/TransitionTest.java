@@ -105,6 +105,33 @@ class TransitionTest {
   }
 
   @Test
+  void an_outcome_that_includes_its_start_ends_a_waiting_execution_with_that_start() {
+    ExecutionEvent outcome =
+        event(ExecutionEventType.SUCCEEDED, 1, 5)
+            .withTiming(T0, T0.plusMillis(4_990))
+            .withStartIncluded();
+
+    var ended = Transition.onEvent(waiting(1), outcome, NO_RETRY);
+
+    assertThat(ended.verdict()).isEqualTo(Verdict.APPLIED);
+    assertThat(ended.state().status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    assertThat(ended.state().nodeId()).isEqualTo("node-a");
+    assertThat(ended.state().startedAt()).isEqualTo(T0.plusMillis(4_990));
+    assertThat(ended.state().finishedAt()).isEqualTo(T0.plusSeconds(5));
+  }
+
+  @Test
+  void a_recorded_start_stands_against_the_start_an_outcome_tells() {
+    var running = Transition.onEvent(waiting(1), event(ExecutionEventType.STARTED, 1, 1), NO_RETRY);
+    ExecutionEvent outcome =
+        event(ExecutionEventType.SUCCEEDED, 1, 5).withTiming(T0, T0.plusSeconds(2));
+
+    var ended = Transition.onEvent(running.state(), outcome, NO_RETRY);
+
+    assertThat(ended.state().startedAt()).isEqualTo(T0.plusSeconds(1));
+  }
+
+  @Test
   void the_same_event_twice_is_a_duplicate_and_changes_nothing() {
     var once = Transition.onEvent(running(1), event(ExecutionEventType.SUCCEEDED, 1, 5), NO_RETRY);
     var twice =

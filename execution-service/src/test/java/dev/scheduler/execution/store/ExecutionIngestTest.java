@@ -15,6 +15,7 @@ import dev.scheduler.testkit.EmbeddedRocketMq;
 import dev.scheduler.testkit.FireTraffic;
 import dev.scheduler.testkit.RealServers;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -89,6 +90,35 @@ class ExecutionIngestTest {
     assertThat(row.get("started_at")).isNotNull();
     assertThat(row.get("finished_at")).isNotNull();
     assertThat(logLines(fire)).containsExactly("loaded 10 rows", "wrote 10 rows");
+    assertThat(attempts(fire)).containsExactly("1:SUCCEEDED");
+  }
+
+  @Test
+  void a_short_run_reported_by_its_outcome_alone_has_its_start_and_its_lines_once() {
+    FireEvent fire = fire(RetryPolicy.NONE);
+    Instant started = fire.scheduledTime().plusMillis(1_004);
+    ExecutionEvent outcome =
+        event(fire, ExecutionEventType.SUCCEEDED, 1, 1)
+            .withResult("3 rows")
+            .withTiming(fire.scheduledTime(), started)
+            .withLogLines(log(fire, 1, 1, "loaded 3 rows", "wrote 3 rows").logLines())
+            .withStartIncluded();
+    traffic.publish(fire);
+    traffic.report(outcome);
+    traffic.report(outcome); // redelivered
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                row(fire) != null
+                    && "SUCCEEDED".equals(row(fire).get("status"))
+                    && row(fire).get("fire_event") != null
+                    && (Integer) row(fire).get("duplicate_events") >= 1);
+    Map<String, Object> row = row(fire);
+    assertThat(((Timestamp) row.get("started_at")).toInstant()).isEqualTo(started);
+    assertThat(row).containsEntry("result", "3 rows").containsEntry("log_lines", 2);
+    assertThat(logLines(fire)).containsExactly("loaded 3 rows", "wrote 3 rows");
     assertThat(attempts(fire)).containsExactly("1:SUCCEEDED");
   }
 

@@ -34,6 +34,10 @@ import org.springframework.validation.annotation.Validated;
  * @param shutdownGrace how long a stopping agent lets running handlers finish before interrupting
  *     them and reporting them ABANDONED, to be run elsewhere
  * @param logFlushInterval how often buffered log lines of a running handler are sent
+ * @param reportStartAfter how far into a run its start is reported (a STARTED event); a run that
+ *     ends sooner reports its start with its outcome, one event instead of two. Zero sends STARTED
+ *     at once, as agents before it did (for an execution-service older than these agents, which
+ *     would record no start time for such runs)
  * @param registry where the heartbeats go
  * @param http the built-in HTTP job type
  * @param shell the shell job type plugin, off unless enabled
@@ -54,6 +58,7 @@ public record AgentProperties(
     @DefaultValue("10m") Duration defaultTimeout,
     @DefaultValue("30s") Duration shutdownGrace,
     @DefaultValue("500ms") Duration logFlushInterval,
+    @DefaultValue("20ms") Duration reportStartAfter,
     @Valid @DefaultValue Registry registry,
     @Valid @DefaultValue Http http,
     @Valid @DefaultValue Shell shell) {

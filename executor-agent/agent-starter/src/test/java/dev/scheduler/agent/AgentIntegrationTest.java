@@ -94,7 +94,8 @@ class AgentIntegrationTest {
   @Test
   void a_fire_runs_its_handler_once_and_reports_started_log_and_succeeded_in_order()
       throws Exception {
-    SchedulerAgent agent = agent("node-a");
+    // the start is reported at once: STARTED, then the line, then the outcome
+    SchedulerAgent agent = agent("node-a", "scheduler.agent.report-start-after=0");
 
     FireEvent fire = fire(1, "quick", 0, 1, BlockStrategy.SERIAL, Duration.ofMinutes(1));
     publish(fire);
@@ -106,17 +107,53 @@ class AgentIntegrationTest {
     // the outcome tells when its attempt started and when the fire was due
     ExecutionEvent outcome = seen.get(seen.size() - 1);
     assertThat(outcome.startedTime()).isEqualTo(seen.get(0).time());
+    assertThat(outcome.startIncluded()).isFalse();
     assertThat(outcome.scheduledTime()).isEqualTo(fire.scheduledTime());
     assertThat(outcome.maxAttempts()).isEqualTo(fire.retryPolicy().maxAttempts());
     assertThat(seen).allSatisfy(e -> assertThat(e.nodeId()).isEqualTo("node-a"));
-    assertThat(
-            seen.stream()
-                .filter(e -> e.type() == ExecutionEventType.LOG)
-                .flatMap(e -> e.logLines().stream())
-                .map(LogLine::message))
+    assertThat(seen.stream().flatMap(e -> e.logLines().stream()).map(LogLine::message))
         .containsExactly("hello region=tokyo");
     assertThat(runs.get(fire.executionId())).containsExactly("node-a");
     assertThat(agent.runner().duplicates()).isZero();
+  }
+
+  @Test
+  void a_run_that_ends_before_its_start_is_due_to_be_reported_sends_one_event() throws Exception {
+    agent("node-a", "scheduler.agent.report-start-after=1h");
+
+    FireEvent fire = fire(17, "quick", 0, 1, BlockStrategy.SERIAL, Duration.ofMinutes(1));
+    publish(fire);
+
+    List<ExecutionEvent> seen = awaitOutcome(fire.executionId());
+    assertThat(seen).hasSize(1);
+    ExecutionEvent outcome = seen.get(0);
+    assertThat(outcome.type()).isEqualTo(ExecutionEventType.SUCCEEDED);
+    assertThat(outcome.startIncluded()).isTrue();
+    assertThat(outcome.reportedStart()).isNotNull().isBeforeOrEqualTo(outcome.time());
+    assertThat(outcome.logLines())
+        .extracting(LogLine::message)
+        .containsExactly("hello region=tokyo");
+    assertThat(runs.get(fire.executionId())).containsExactly("node-a");
+    // the guard still keeps a redelivery out
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> "DONE:SUCCEEDED".equals(guard(fire.attemptKey())));
+  }
+
+  @Test
+  void a_run_still_going_when_its_start_is_due_reports_started_then_its_outcome() throws Exception {
+    SchedulerAgent agent = agent("node-a", "scheduler.agent.report-start-after=50ms");
+
+    FireEvent fire = fire(18, "slow", 0, 1, BlockStrategy.SERIAL, Duration.ofMinutes(1));
+    publish(fire);
+
+    ExecutionEvent started = awaitType(fire.executionId(), ExecutionEventType.STARTED);
+    agent.runner().cancel(fire.executionId(), 0, "enough");
+    ExecutionEvent outcome = last(awaitOutcome(fire.executionId()));
+    assertThat(outcome.type()).isEqualTo(ExecutionEventType.CANCELLED);
+    assertThat(outcome.startIncluded()).isFalse();
+    assertThat(outcome.startedTime()).isEqualTo(started.time());
+    assertThat(eventsOf(fire.executionId())).filteredOn(e -> e.reportedStart() != null).hasSize(1);
   }
 
   @Test
@@ -140,9 +177,7 @@ class AgentIntegrationTest {
                 .functionCounter()
                 .count())
         .isEqualTo(1);
-    assertThat(eventsOf(fire.executionId()))
-        .filteredOn(e -> e.type() == ExecutionEventType.STARTED)
-        .hasSize(1);
+    assertThat(eventsOf(fire.executionId())).filteredOn(e -> e.reportedStart() != null).hasSize(1);
   }
 
   @Test
@@ -204,8 +239,7 @@ class AgentIntegrationTest {
     }
 
     for (FireEvent shard : shards) {
-      assertThat(awaitOutcome(shard.executionId()).get(0).type())
-          .isEqualTo(ExecutionEventType.STARTED);
+      assertThat(awaitOutcome(shard.executionId()).get(0).reportedStart()).isNotNull();
     }
     assertThat(shards).allSatisfy(s -> assertThat(runs.get(s.executionId())).hasSize(1));
     Map<String, Long> perNode =
@@ -314,11 +348,10 @@ class AgentIntegrationTest {
 
     agent.runner().cancel(earlier.executionId(), 0, "enough");
 
-    ExecutionEvent laterStarted = awaitType(later.executionId(), ExecutionEventType.STARTED);
+    ExecutionEvent laterEnded = last(awaitOutcome(later.executionId()));
     ExecutionEvent earlierEnded = awaitType(earlier.executionId(), ExecutionEventType.CANCELLED);
-    assertThat(laterStarted.time()).isAfterOrEqualTo(earlierEnded.time());
-    assertThat(last(awaitOutcome(later.executionId())).type())
-        .isEqualTo(ExecutionEventType.SUCCEEDED);
+    assertThat(laterEnded.type()).isEqualTo(ExecutionEventType.SUCCEEDED);
+    assertThat(laterEnded.startedTime()).isAfterOrEqualTo(earlierEnded.time());
   }
 
   @Test

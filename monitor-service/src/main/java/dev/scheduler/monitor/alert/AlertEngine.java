@@ -10,6 +10,7 @@ import dev.scheduler.monitor.ingest.MonitorConsumers;
 import dev.scheduler.monitor.metrics.MetricsQueries;
 import dev.scheduler.monitor.metrics.MetricsQueries.Point;
 import dev.scheduler.monitor.metrics.MinuteRollups.Scope;
+import dev.scheduler.monitor.metrics.Outcomes;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -82,8 +83,10 @@ public class AlertEngine {
   private void evaluate(ExecutionEvent event, List<AlertRule> enabled) {
     ExecutionEventType type = event.type();
     Subject job = jobSubject(event);
-    if (type == ExecutionEventType.STARTED) {
+    if (event.reportedStart() != null) { // a STARTED event, or an outcome that includes it
       fireDelay(event, job, enabled);
+    }
+    if (type == ExecutionEventType.STARTED) {
       return;
     }
     boolean failure = type == ExecutionEventType.FAILED || type == ExecutionEventType.TIMED_OUT;
@@ -162,10 +165,10 @@ public class AlertEngine {
   }
 
   private void fireDelay(ExecutionEvent event, Subject job, List<AlertRule> enabled) {
-    if (event.attempt() != 1 || event.scheduledTime() == null) {
+    Duration delay = Outcomes.fireDelay(event).orElse(null);
+    if (delay == null) {
       return;
     }
-    Duration delay = Duration.between(event.scheduledTime(), event.time());
     for (AlertRule rule : enabled) {
       if (rule.type() != RuleType.FIRE_DELAY || !rule.covers(event.app(), event.jobId())) {
         continue;

@@ -44,7 +44,7 @@ public class ExecutionMetrics {
       return;
     }
     String app = event.app() == null ? "unknown" : event.app();
-    if (type == ExecutionEventType.STARTED) {
+    if (event.reportedStart() != null) { // a STARTED event, or an outcome that includes it
       Counter.builder("scheduler.executions.started")
           .description("attempts that began to run")
           .tag("app", app)
@@ -61,6 +61,8 @@ public class ExecutionMetrics {
                       .maximumExpectedValue(Duration.ofMinutes(30))
                       .register(meters)
                       .record(d));
+    }
+    if (type == ExecutionEventType.STARTED) {
       return;
     }
     Counter.builder("scheduler.executions")

@@ -1,12 +1,12 @@
 package dev.scheduler.monitor.metrics;
 
 import dev.scheduler.contracts.ExecutionEvent;
-import dev.scheduler.contracts.ExecutionEventType;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /** What an execution event tells about its attempt's timing. */
-final class Outcomes {
+public final class Outcomes {
 
   private Outcomes() {}
 
@@ -20,16 +20,16 @@ final class Outcomes {
   }
 
   /**
-   * From the fire's due time to the first attempt's start, taken from the STARTED event (the start
-   * of a retry is late on purpose); empty otherwise.
+   * From the fire's due time to the first attempt's start, taken from the event that reports the
+   * start (a STARTED event, or an outcome that includes it; the start of a retry is late on
+   * purpose); empty otherwise.
    */
-  static Optional<Duration> fireDelay(ExecutionEvent event) {
-    if (event.type() != ExecutionEventType.STARTED
-        || event.attempt() != 1
-        || event.scheduledTime() == null) {
+  public static Optional<Duration> fireDelay(ExecutionEvent event) {
+    Instant start = event.reportedStart();
+    if (start == null || event.attempt() != 1 || event.scheduledTime() == null) {
       return Optional.empty();
     }
-    Duration d = Duration.between(event.scheduledTime(), event.time());
+    Duration d = Duration.between(event.scheduledTime(), start);
     return d.isNegative() ? Optional.of(Duration.ZERO) : Optional.of(d);
   }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.scheduler.contracts.ConsumerGroups;
 import dev.scheduler.contracts.Contracts;
+import dev.scheduler.contracts.ExecutionEvent;
 import dev.scheduler.contracts.ExecutionEventType;
 import dev.scheduler.contracts.FireEvent;
 import dev.scheduler.contracts.Json;
@@ -254,6 +255,47 @@ class AlertsIntegrationTest {
     ResponseEntity<Map> again =
         post("/api/v1/alerts/" + alert.get("id") + "/acknowledge", null, Map.class);
     assertThat(again.getStatusCode()).isEqualTo(HttpStatus.CONFLICT);
+  }
+
+  @Test
+  void a_late_start_raises_a_fire_delay_alert_also_when_the_outcome_reports_the_start() {
+    MonitorEvents.awaitConsuming(traffic, this::prometheus);
+    long job = 43;
+    long rule =
+        create(
+            "/api/v1/alert-rules",
+            Map.of(
+                "name",
+                "late-" + APP,
+                "type",
+                "FIRE_DELAY",
+                "severity",
+                "WARNING",
+                "scope",
+                "JOB",
+                "scopeValue",
+                Long.toString(job),
+                "fireDelayBound",
+                "PT1S"));
+    // a short run that started 3 s late and reported its start with its outcome only
+    FireEvent late = MonitorEvents.fire(APP, job, NOW, RetryPolicy.NONE);
+    traffic.report(
+        event(late, ExecutionEventType.SUCCEEDED, 1, NOW.plusMillis(3_005), NOW.plusSeconds(3))
+            .withStartIncluded());
+
+    Map<?, ?> alert =
+        await().atMost(Duration.ofSeconds(30)).until(() -> openAlert(rule), a -> a != null);
+    assertThat(alert.get("title")).isEqualTo("job 43 started late");
+    assertThat((String) alert.get("message")).contains("started 3000 ms after it was due");
+
+    // the next one starts in time (a STARTED event): resolved by itself
+    FireEvent onTime = MonitorEvents.fire(APP, job, NOW.plusSeconds(10), RetryPolicy.NONE);
+    traffic.report(
+        ExecutionEvent.of(
+            ExecutionEventType.STARTED, onTime, "node-1", NOW.plusSeconds(10).plusMillis(20)));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> "RESOLVED".equals(alertById(alert).get("status")));
   }
 
   @Test

@@ -105,7 +105,8 @@ class FailureRateTest {
               null,
               at,
               at,
-              1));
+              1,
+              false));
     }
   }
 }

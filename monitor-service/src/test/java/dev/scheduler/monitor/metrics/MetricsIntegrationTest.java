@@ -72,14 +72,20 @@ class MetricsIntegrationTest {
   @Test
   void events_become_prometheus_metrics_and_minute_rollups_counted_once() {
     MonitorEvents.awaitConsuming(traffic, this::prometheus);
-    // three runs of 100, 200 and 300 ms, due 1 s before they start
+    // three runs of 100, 200 and 300 ms, due 1 s before they start; the last one reports its
+    // start with its outcome, as an agent does for a run that ends within moments
     for (int i = 0; i < 3; i++) {
       FireEvent fire = fire(i, RetryPolicy.NONE);
       Instant start = MINUTE.plusSeconds(10L * i + 1);
-      traffic.report(MonitorEvents.event(fire, ExecutionEventType.STARTED, 1, start, null));
-      traffic.report(
+      ExecutionEvent outcome =
           MonitorEvents.event(
-              fire, ExecutionEventType.SUCCEEDED, 1, start.plusMillis(100L * (i + 1)), start));
+              fire, ExecutionEventType.SUCCEEDED, 1, start.plusMillis(100L * (i + 1)), start);
+      if (i < 2) {
+        traffic.report(MonitorEvents.event(fire, ExecutionEventType.STARTED, 1, start, null));
+        traffic.report(outcome);
+      } else {
+        traffic.report(outcome.withStartIncluded());
+      }
     }
     // one failure the policy retries, then its last attempt fails too
     FireEvent flaky = fire(3, new RetryPolicy(2, RetryPolicy.Backoff.FIXED, Duration.ZERO, null));
@@ -98,6 +104,7 @@ class MetricsIntegrationTest {
             () ->
                 assertThat(prometheus())
                     .contains(sample("scheduler_executions_total", "SUCCEEDED", 3))
+                    .contains("scheduler_executions_started_total{app=\"" + APP + "\"} 3.0")
                     .contains(sample("scheduler_executions_total", "FAILED", 2))
                     .contains("scheduler_executions_retries_total{app=\"" + APP + "\"} 1.0")
                     .contains(

@@ -83,6 +83,7 @@ class MinuteRollupsTest {
         null,
         start,
         start,
-        1);
+        1,
+        false);
   }
 }

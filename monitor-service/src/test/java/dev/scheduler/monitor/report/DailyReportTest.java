@@ -136,6 +136,7 @@ class DailyReportTest {
             null,
             start,
             start,
-            1));
+            1,
+            false));
   }
 }

@@ -6,18 +6,24 @@ import dev.scheduler.agent.handler.HandlerRegistry;
 import dev.scheduler.contracts.ExecutionEvent;
 import dev.scheduler.contracts.ExecutionEventType;
 import dev.scheduler.contracts.FireEvent;
+import dev.scheduler.contracts.LogLine;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One attempt of one shard running on this agent. Exactly one outcome is reported, whichever comes
  * first: the handler's return or throw, the timeout, a cancel, or the agent's shutdown. Its events
- * are sent in order, each after the broker stored the one before.
+ * are sent in order, each after the broker stored the one before. The start is reported by a
+ * STARTED event once the runner asks for it ({@link #reportStart}, a few milliseconds into the
+ * run), or by the outcome if the run ended before that: most runs are that short, and one event
+ * instead of two (three with their log lines, which ride on the outcome) is what the broker,
+ * execution-service and the database spend per execution.
  */
 final class Execution implements JobContext {
 
@@ -46,6 +52,9 @@ final class Execution implements JobContext {
 
   private volatile boolean cancelled;
 
+  /** Whether the start was reported, or left to the outcome; guarded by {@code this}. */
+  private boolean startReported;
+
   Execution(
       FireEvent fire,
       HandlerRegistry.Work work,
@@ -71,16 +80,19 @@ final class Execution implements JobContext {
     return fire;
   }
 
-  /** Runs the handler on the calling thread. */
-  void run() {
+  /**
+   * Runs the handler on the calling thread.
+   *
+   * @param onStart called as the handler is about to run, to have its start reported
+   */
+  void run(Runnable onStart) {
     thread = Thread.currentThread();
     try {
       if (outcome.get() != null) {
         return; // cancelled or abandoned while it waited
       }
       startedAt = clock.instant();
-      report(ExecutionEvent.of(ExecutionEventType.STARTED, fire, nodeId, startedAt));
-      onStartStored(() -> guard.markStartedLater(fire.attemptKey()));
+      onStart.run();
       Object result = work.run(this);
       end(ExecutionEventType.SUCCEEDED, result == null ? null : result.toString());
     } catch (Throwable t) {
@@ -112,17 +124,43 @@ final class Execution implements JobContext {
     return thread != null || threadDone.isDone();
   }
 
+  /**
+   * Reports the start with a STARTED event, unless it was reported or the run already ended (then
+   * the outcome reports it). Once the broker stored it the guard says so, for good.
+   */
+  synchronized void reportStart() {
+    if (startReported || startedAt == null || outcome.get() != null) {
+      return;
+    }
+    startReported = true;
+    report(ExecutionEvent.of(ExecutionEventType.STARTED, fire, nodeId, startedAt));
+    lastSend.thenRun(() -> guard.markStartedLater(fire.attemptKey()));
+  }
+
   /** Reports the outcome once; later outcomes are ignored. */
   boolean end(ExecutionEventType type, String text) {
     if (!outcome.compareAndSet(null, type)) {
       return false;
     }
     onEnd.accept(type);
-    flushLog(true);
     ExecutionEvent event =
         ExecutionEvent.of(type, fire, nodeId, clock.instant())
             .withTiming(fire.scheduledTime(), startedAt);
-    report(type == ExecutionEventType.SUCCEEDED ? event.withResult(text) : event.withError(text));
+    event = type == ExecutionEventType.SUCCEEDED ? event.withResult(text) : event.withError(text);
+    synchronized (this) {
+      List<List<LogLine>> batches = log.drain(true);
+      for (int i = 0; i < batches.size() - 1; i++) {
+        reportLines(batches.get(i));
+      }
+      if (!batches.isEmpty()) {
+        event = event.withLogLines(batches.get(batches.size() - 1));
+      }
+      if (!startReported && startedAt != null) {
+        startReported = true;
+        event = event.withStartIncluded();
+      }
+      report(event);
+    }
     try {
       guard.markDone(fire.attemptKey(), type.name());
     } catch (RuntimeException e) {
@@ -131,12 +169,17 @@ final class Execution implements JobContext {
     return true;
   }
 
-  void flushLog(boolean last) {
-    for (var lines : log.drain(last)) {
-      report(
-          ExecutionEvent.of(ExecutionEventType.LOG, fire, nodeId, clock.instant())
-              .withLogLines(lines));
+  /** Sends the lines logged since the last flush (the outcome carries those before it). */
+  synchronized void flushLog() {
+    for (List<LogLine> lines : log.drain(false)) {
+      reportLines(lines);
     }
+  }
+
+  private void reportLines(List<LogLine> lines) {
+    report(
+        ExecutionEvent.of(ExecutionEventType.LOG, fire, nodeId, clock.instant())
+            .withLogLines(lines));
   }
 
   private synchronized void report(ExecutionEvent event) {
@@ -144,11 +187,6 @@ final class Execution implements JobContext {
     if (!firstReport.isDone() && event.type() != ExecutionEventType.LOG) {
       lastSend.whenComplete((v, e) -> firstReport.complete(null));
     }
-  }
-
-  /** Runs {@code action} once the broker stored the event reported last (the start). */
-  private synchronized void onStartStored(Runnable action) {
-    lastSend.thenRun(action);
   }
 
   /**

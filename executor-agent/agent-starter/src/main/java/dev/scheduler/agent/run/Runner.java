@@ -19,6 +19,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -234,15 +235,37 @@ public class Runner {
             TimeUnit.MILLISECONDS);
     long flushMs = properties.logFlushInterval().toMillis();
     ScheduledFuture<?> flush =
-        timers.scheduleAtFixedRate(
-            () -> execution.flushLog(false), flushMs, flushMs, TimeUnit.MILLISECONDS);
+        timers.scheduleAtFixedRate(execution::flushLog, flushMs, flushMs, TimeUnit.MILLISECONDS);
+    AtomicReference<ScheduledFuture<?>> startReport = new AtomicReference<>();
     running.incrementAndGet();
     try {
-      execution.run();
+      execution.run(() -> startReport.set(reportStartLater(execution)));
     } finally {
       running.decrementAndGet();
       timer.cancel(false);
       flush.cancel(false);
+      ScheduledFuture<?> pending = startReport.get();
+      if (pending != null) {
+        pending.cancel(false);
+      }
+    }
+  }
+
+  /**
+   * Has the execution's start reported {@code report-start-after} into the run, unless it ended by
+   * then and its outcome reports it; at once when that is zero. Null when reported at once.
+   */
+  private ScheduledFuture<?> reportStartLater(Execution execution) {
+    long afterMs = properties.reportStartAfter().toMillis();
+    if (afterMs <= 0) {
+      execution.reportStart();
+      return null;
+    }
+    try {
+      return timers.schedule(execution::reportStart, afterMs, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      execution.reportStart(); // timers stopped: the agent is stopping
+      return null;
     }
   }
 
