@@ -119,8 +119,8 @@ class AgentOverheadBenchmarkTest {
         double seconds = (wallEnd - cpuAt[1]) / 1e9;
         rows.add(
             String.format(
-                "| CPU per execution, empty handler (fire taken, guard, STARTED, run, SUCCEEDED, DONE"
-                    + " marker), warm | %.3f ms |",
+                "| CPU per execution, empty handler (fire taken, guard, run, SUCCEEDED with its"
+                    + " start, DONE marker), warm | %.3f ms |",
                 cpuPerExecution));
         rows.add(
             String.format(
