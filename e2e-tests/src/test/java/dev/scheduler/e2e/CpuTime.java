@@ -3,6 +3,8 @@ package dev.scheduler.e2e;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.stream.Stream;
 
 /** CPU time from Linux's /proc, for benchmarks that report where the cores went. */
 final class CpuTime {
@@ -22,6 +24,38 @@ final class CpuTime {
       String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
       long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
       return ticks * 1000 / TICKS_PER_SECOND;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * CPU time so far, in ms, of the processes on this machine whose command name is one of {@code
+   * names} (the local database or Redis server, summed over their processes); -1 where none runs
+   * here, as when they run in containers of another host.
+   */
+  static long ofCommand(Set<String> names) {
+    try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
+      long total = -1;
+      for (Path entry : entries.toList()) {
+        String pid = entry.getFileName().toString();
+        if (!pid.chars().allMatch(Character::isDigit)) {
+          continue;
+        }
+        String command;
+        try {
+          command = Files.readString(entry.resolve("comm")).trim();
+        } catch (IOException e) {
+          continue; // ended meanwhile
+        }
+        if (names.contains(command)) {
+          long ms = ofProcess(Long.parseLong(pid));
+          if (ms >= 0) {
+            total = Math.max(total, 0) + ms;
+          }
+        }
+      }
+      return total;
     } catch (IOException | RuntimeException e) {
       return -1;
     }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -127,7 +128,7 @@ class EndToEndThroughputBenchmarkTest {
           "| offered fires/s | succeeded per second | not succeeded in time | fire-to-start p50 /"
               + " p99 ms | of which due-to-published p50 / p99 ms | and published-to-start p50 / p99"
               + " ms | CPU: machine busy, cores used by (these processes, benchmark JVM with the"
-              + " broker) | resident MiB ("
+              + " broker, MariaDB, Redis) | resident MiB ("
               + String.join(", ", processes.stream().map(ServiceProcess::name).toList())
               + ") |");
       System.out.println("|---|---|---|---|---|---|---|---|");
@@ -233,15 +234,26 @@ class EndToEndThroughputBenchmarkTest {
         ExecutionRecords.percentiles(deliveryDelays));
   }
 
-  /** CPU time of the machine and of each process at one moment. */
-  private record Cpu(long at, long[] machine, List<Long> processes, long self) {
+  /** The local servers' command names, whose CPU the steps report beside the processes'. */
+  private static final Set<String> DATABASE = Set.of("mariadbd", "mysqld");
+
+  private static final Set<String> REDIS = Set.of("redis-server");
+
+  /**
+   * CPU time of the machine, of each process, of this JVM (with the broker) and of the local
+   * database and Redis servers (-1 when they run elsewhere) at one moment.
+   */
+  private record Cpu(
+      long at, long[] machine, List<Long> processes, long self, long database, long redis) {
 
     static Cpu now(List<ServiceProcess> processes) {
       return new Cpu(
           System.nanoTime(),
           CpuTime.ofMachine(),
           processes.stream().map(ServiceProcess::cpuMillis).toList(),
-          CpuTime.ofThisProcess());
+          CpuTime.ofThisProcess(),
+          CpuTime.ofCommand(DATABASE),
+          CpuTime.ofCommand(REDIS));
     }
 
     /** "busy %, cores used by each process" between this moment and {@code later}. */
@@ -252,6 +264,8 @@ class EndToEndThroughputBenchmarkTest {
         cores.add(String.format("%.2f", (later.processes.get(i) - processes.get(i)) / wallMs));
       }
       cores.add(String.format("%.2f", (later.self - self) / wallMs));
+      cores.add(database < 0 ? "–" : String.format("%.2f", (later.database - database) / wallMs));
+      cores.add(redis < 0 ? "–" : String.format("%.2f", (later.redis - redis) / wallMs));
       long busy = later.machine[0] - machine[0];
       long total = later.machine[1] - machine[1];
       return String.format("%.0f %%; ", total > 0 ? 100.0 * busy / total : -1)
