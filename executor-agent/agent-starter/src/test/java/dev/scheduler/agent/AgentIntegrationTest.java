@@ -181,10 +181,39 @@ class AgentIntegrationTest {
   }
 
   @Test
-  void a_fire_whose_guard_a_dead_node_took_runs_here_once_that_guard_expires() throws Exception {
+  void a_fire_whose_lease_a_dead_node_held_is_ended_abandoned_once_the_lease_runs_out()
+      throws Exception {
+    SchedulerAgent agent = agent("node-a");
+    FireEvent fire = fire(19, "quick", 0, 1, BlockStrategy.SERIAL, Duration.ofMinutes(1));
+    // A node took this attempt and died before its start was on record: its lease runs out
+    // unrenewed. It may have run there, so it must not run here under the same attempt.
+    long leaseUntil = Instant.now().plusSeconds(3).toEpochMilli();
+    setGuard(fire.attemptKey(), "node-dead|until:" + leaseUntil, Duration.ofHours(1));
+
+    publish(fire);
+
+    // Held elsewhere at first; the broker delivers it again (first retry after 10 s).
+    ExecutionEvent abandoned = awaitType(fire.executionId(), ExecutionEventType.ABANDONED);
+    assertThat(abandoned.time().toEpochMilli()).isGreaterThan(leaseUntil);
+    assertThat(abandoned.error()).contains("node-dead").contains("next attempt");
+    assertThat(abandoned.reportedStart()).isNull();
+    assertThat(runs.get(fire.executionId())).isNull();
+    assertThat(guard(fire.attemptKey())).isEqualTo("DONE:ABANDONED");
+    assertThat(agent.runner().outcomes(ExecutionEventType.ABANDONED)).isEqualTo(1);
+
+    // the next attempt (as execution-service sends it) runs here
+    FireEvent next = fire.nextAttempt(2, Instant.now());
+    publish(next);
+    await().atMost(Duration.ofSeconds(20)).until(() -> runs.get(fire.executionId()) != null);
+    assertThat(runs.get(fire.executionId())).containsExactly("node-a");
+  }
+
+  @Test
+  void a_fire_whose_guard_an_agent_before_leases_took_runs_here_once_that_guard_expires()
+      throws Exception {
     SchedulerAgent agent = agent("node-a");
     FireEvent fire = fire(14, "quick", 0, 1, BlockStrategy.SERIAL, Duration.ofMinutes(1));
-    // A node took this attempt and died before it reported a start: its guard lapses unrenewed.
+    // An agent of the release before leases wrote its plain node id with a short TTL.
     setGuard(fire.attemptKey(), "node-dead", Duration.ofSeconds(3));
 
     publish(fire);

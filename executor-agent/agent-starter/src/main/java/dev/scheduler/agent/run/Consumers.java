@@ -194,7 +194,8 @@ public class Consumers {
 
   /**
    * Holds the fire event unacknowledged until its start is on record: were this agent to die in
-   * between, the broker would deliver the fire to another agent once the guard lapsed. Without
+   * between, the broker would deliver the fire to another agent, which ends the attempt ABANDONED
+   * once this agent's lease ran out, and execution-service runs it as the next attempt. Without
    * this, a fire waiting here behind an earlier one of its shard (SERIAL) died with the agent and
    * ended MISSED. At most {@link #START_WAIT}: a message held longer holds back its queue (the
    * client stops pulling a queue whose unacknowledged messages span 2,000 offsets), so a fire that

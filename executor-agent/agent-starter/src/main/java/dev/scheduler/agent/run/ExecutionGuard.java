@@ -4,45 +4,86 @@ import dev.scheduler.agent.AgentProperties;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
 
 /**
- * The execution guard in Redis: one key per attempt of an execution. Taking it is {@code SET NX PX}
- * with this node's id; it is renewed while the execution is held here. Once the broker stored the
- * attempt's start it becomes {@code <node>|started} for a day: from then on execution-service knows
- * the attempt ran here and fails it over as a new attempt if this node dies, so a redelivery of the
- * fire must not run it again. Before that, a node that dies leaves a key that lapses within its
- * TTL, after which a redelivery runs the fire. When the attempt ends the key is replaced by a DONE
- * marker that keeps a redelivered duplicate out for a day. Renewal and marking check the owner, so
- * an agent whose guard expired (it stalled) cannot overwrite another's.
+ * The execution guard in Redis: one key per attempt of an execution, kept for {@code done-ttl}.
+ * Taking it writes {@code <node>|until:<ms>}, a lease that the holder renews while it holds the
+ * execution (Redis's clock, in scripts, so agents' clocks do not matter). Once the broker stored
+ * the attempt's start it becomes {@code <node>|started}: from then on execution-service knows the
+ * attempt ran here and fails it over as a new attempt if this node dies, so a redelivery of the
+ * fire must not run it again. A node that dies before that leaves a lease that runs out; the next
+ * delivery takes the key over and learns the attempt {@link Take#LAPSED lapsed}: it may have run on
+ * the dead node without a report, so it is not run again under the same attempt but ended
+ * ABANDONED, which execution-service fails over as the next attempt, on record. When the attempt
+ * ends the key becomes a DONE marker that keeps a redelivered duplicate out. Renewal and marking
+ * check the owner, so an agent whose lease ran out (it stalled) cannot overwrite another's. A plain
+ * {@code <node>} value with a short TTL (agents before leases) is still read: held until it
+ * expires.
  */
 public class ExecutionGuard implements AutoCloseable {
 
   static final String PREFIX = "scheduler:guard:";
   static final String STARTED = "|started";
+  static final String LEASE = "|until:";
 
   /**
    * Opens every script: {@code v} is the key's value, {@code started} what it reads once this node
-   * (ARGV[1]) marked the attempt started. Renewal and marking act only on this node's own key.
+   * (ARGV[1]) marked the attempt started, {@code holder} the node a lease or a plain value names
+   * (null for none), {@code lease} when the lease runs out (null for a plain value), {@code now}
+   * Redis's time in ms. Renewal and marking act only on this node's own key.
    */
   private static final String HOLDER =
-      "local v = redis.call('get', KEYS[1]) local started = ARGV[1] .. '" + STARTED + "'";
+      "local v = redis.call('get', KEYS[1]) local started = ARGV[1] .. '"
+          + STARTED
+          + "' local t = redis.call('time')"
+          + " local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)"
+          + " local holder, lease = v, nil"
+          + " if v then local i = string.find(v, '"
+          + LEASE
+          + "', 1, true) if i then holder = string.sub(v, 1, i - 1)"
+          + " lease = tonumber(string.sub(v, i + "
+          + LEASE.length()
+          + ")) end end";
 
+  /** ARGV: node, lease ms, key TTL ms. Returns TAKEN, DONE, MINE, ELSEWHERE or LAPSED:node. */
+  private static final String TAKE =
+      HOLDER
+          + " local mine = ARGV[1] .. '"
+          + LEASE
+          + "' .. (now + tonumber(ARGV[2]))"
+          + " if not v then redis.call('set', KEYS[1], mine, 'PX', ARGV[3]) return 'TAKEN' end"
+          + " if string.sub(v, 1, 5) == 'DONE:' or string.sub(v, -"
+          + STARTED.length()
+          + ") == '"
+          + STARTED
+          + "' then return 'DONE' end"
+          + " if lease and lease < now then"
+          + " redis.call('set', KEYS[1], mine, 'PX', ARGV[3]) return 'LAPSED:' .. holder end"
+          + " if holder == ARGV[1] then return 'MINE' end return 'ELSEWHERE'";
+
+  /** ARGV: node, lease ms. */
   private static final String RENEW =
       HOLDER
-          + " if v == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2])"
-          + " elseif v == started then return 1 else return 0 end";
+          + " if v == started then return 1"
+          + " elseif v == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2])"
+          + " elseif lease and holder == ARGV[1] then redis.call('set', KEYS[1], ARGV[1] .. '"
+          + LEASE
+          + "' .. (now + tonumber(ARGV[2])), 'KEEPTTL') return 1 else return 0 end";
+
+  /** ARGV: node, TTL ms. */
   private static final String MARK_STARTED =
       HOLDER
-          + " if v == ARGV[1] then redis.call('set', KEYS[1], started, 'PX', ARGV[2]) return 1"
+          + " if holder == ARGV[1] then redis.call('set', KEYS[1], started, 'PX', ARGV[2]) return 1"
           + " else return 0 end";
+
+  /** ARGV: node, marker, TTL ms. */
   private static final String MARK_DONE =
       HOLDER
-          + " if v == ARGV[1] or v == started then"
+          + " if holder == ARGV[1] or v == started then"
           + " redis.call('set', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1 else return 0 end";
 
   /** Redis did not answer: the fire must not run unguarded, and is put back to the broker. */
@@ -80,32 +121,43 @@ public class ExecutionGuard implements AutoCloseable {
     MINE,
     /** The attempt ran, or its start is on record (a dead node's start is failed over). */
     DONE,
-    /** Another node holds it: it runs there, or that node died and the guard will expire. */
-    ELSEWHERE
+    /** Another node holds it: it runs there, or that node died and its lease will run out. */
+    ELSEWHERE,
+    /**
+     * This node holds it now, taken over from a node whose lease ran out before its start was on
+     * record: the attempt may have run there, unreported.
+     */
+    LAPSED
   }
 
-  /** Takes the guard of an attempt if nobody holds it. */
-  public Take take(String attemptKey) {
-    String key = PREFIX + attemptKey;
+  /**
+   * What an agent found at the guard of an attempt.
+   *
+   * @param take what it found
+   * @param lapsedHolder for {@link Take#LAPSED}: the node whose lease ran out; null otherwise
+   */
+  public record Claim(Take take, String lapsedHolder) {}
+
+  /** Takes the guard of an attempt if nobody holds it, or its holder's lease ran out. */
+  public Claim take(String attemptKey) {
+    String found;
     try {
-      // A duplicate delivery is rare: SET NX alone is the common path, one round trip.
-      for (int tries = 0; tries < 2; tries++) {
-        if ("OK".equals(commands().set(key, nodeId, SetArgs.Builder.nx().px(ttl.toMillis())))) {
-          return Take.TAKEN;
-        }
-        String holder = commands().get(key);
-        if (holder != null) {
-          if (holder.startsWith("DONE:") || holder.endsWith(STARTED)) {
-            return Take.DONE;
-          }
-          return holder.equals(nodeId) ? Take.MINE : Take.ELSEWHERE;
-        }
-        // expired between the two commands: try once more
-      }
-      return Take.ELSEWHERE;
+      found =
+          commands()
+              .eval(
+                  TAKE,
+                  ScriptOutputType.VALUE,
+                  new String[] {PREFIX + attemptKey},
+                  nodeId,
+                  Long.toString(ttl.toMillis()),
+                  Long.toString(doneTtl.toMillis()));
     } catch (RuntimeException e) {
       throw new GuardUnavailableException(e);
     }
+    if (found != null && found.startsWith("LAPSED:")) {
+      return new Claim(Take.LAPSED, found.substring("LAPSED:".length()));
+    }
+    return new Claim(Take.valueOf(found), null);
   }
 
   /** Extends the guard of a running attempt; false if this node no longer holds it. */

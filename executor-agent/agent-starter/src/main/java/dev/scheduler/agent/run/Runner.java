@@ -42,8 +42,9 @@ public class Runner {
     /** The attempt already ran, or runs here under another delivery: dropped. */
     DUPLICATE,
     /**
-     * Another node holds the attempt's guard: it runs there, or that node died before it reported a
-     * start and the guard expires unrenewed. The broker should deliver it again later.
+     * Another node holds the attempt's guard: it runs there, or that node died before its start was
+     * on record and its lease runs out unrenewed (the next delivery then ends the attempt
+     * ABANDONED, to run as the next one). The broker should deliver it again later.
      */
     HELD_ELSEWHERE,
     /** The agent is stopping: the broker should deliver it to another agent. */
@@ -127,7 +128,8 @@ public class Runner {
       if (stopping) {
         return Admission.of(Acceptance.STOPPING);
       }
-      ExecutionGuard.Take take = guard.take(fire.attemptKey());
+      ExecutionGuard.Claim claim = guard.take(fire.attemptKey());
+      ExecutionGuard.Take take = claim.take();
       if (take == ExecutionGuard.Take.DONE
           || (take == ExecutionGuard.Take.MINE && holds(fire.executionId(), fire.attempt()))) {
         duplicates.incrementAndGet();
@@ -141,8 +143,12 @@ public class Runner {
             fire.attempt());
         return Admission.of(Acceptance.HELD_ELSEWHERE);
       }
-      // TAKEN, or MINE from an earlier life of this node id: that one died with it, this runs it.
       kept = true;
+      if (take == ExecutionGuard.Take.LAPSED) {
+        return new Admission(
+            Acceptance.ACCEPTED, abandon(fire, claim.lapsedHolder()).firstReport());
+      }
+      // TAKEN, or MINE from an earlier life of this node id: that one died with it, this runs it.
       return new Admission(Acceptance.ACCEPTED, admit(fire).firstReport());
     } finally {
       if (!kept) {
@@ -155,6 +161,33 @@ public class Runner {
   private boolean holds(String executionId, int attempt) {
     Execution here = held.get(executionId);
     return here != null && here.fire().attempt() == attempt;
+  }
+
+  /**
+   * Ends an attempt whose previous holder's lease ran out before its start was on record: it may
+   * have run there without a report, so it is not run again under the same attempt; ABANDONED, it
+   * is failed over by execution-service as the next attempt, and both stay on record.
+   */
+  private Execution abandon(FireEvent fire, String lapsedHolder) {
+    log.warn(
+        "{} attempt {} was taken by node {}, which went silent before its start was on record;"
+            + " reported ABANDONED to run again as the next attempt",
+        fire.executionId(),
+        fire.attempt(),
+        lapsedHolder);
+    Execution execution = new Execution(fire, null, nodeId, reporter, guard, clock);
+    held.put(fire.executionId(), execution);
+    execution.threadDone().whenComplete((v, e) -> release(execution));
+    execution.onEnd(type -> outcomes.get(type).incrementAndGet());
+    execution.stop(
+        ExecutionEventType.ABANDONED,
+        "taken by node "
+            + lapsedHolder
+            + ", which went silent before its start was on record (may have run there); runs"
+            + " again as the next attempt (seen by node "
+            + nodeId
+            + ")");
+    return execution;
   }
 
   private Execution admit(FireEvent fire) {
