@@ -130,8 +130,12 @@ public class Runner {
       }
       ExecutionGuard.Claim claim = guard.take(fire.attemptKey());
       ExecutionGuard.Take take = claim.take();
-      if (take == ExecutionGuard.Take.DONE
-          || (take == ExecutionGuard.Take.MINE && holds(fire.executionId(), fire.attempt()))) {
+      // MINE, or this node's own lease run out while it still holds the attempt (it stalled past
+      // its renewals): a second delivery of what runs or waits here.
+      boolean own =
+          take == ExecutionGuard.Take.MINE
+              || (take == ExecutionGuard.Take.LAPSED && nodeId.equals(claim.lapsedHolder()));
+      if (take == ExecutionGuard.Take.DONE || (own && holds(fire.executionId(), fire.attempt()))) {
         duplicates.incrementAndGet();
         log.info("dropped duplicate delivery of {} attempt {}", fire.executionId(), fire.attempt());
         return Admission.of(Acceptance.DUPLICATE);
@@ -175,8 +179,8 @@ public class Runner {
         fire.executionId(),
         fire.attempt(),
         lapsedHolder);
+    // Not in held: it ends here and now, and must not hide another attempt this node holds.
     Execution execution = new Execution(fire, null, nodeId, reporter, guard, clock);
-    held.put(fire.executionId(), execution);
     execution.threadDone().whenComplete((v, e) -> release(execution));
     execution.onEnd(type -> outcomes.get(type).incrementAndGet());
     execution.stop(
