@@ -215,7 +215,7 @@ public final class Transition {
   /**
    * When the attempt an outcome ends started: as its STARTED event said, else as the outcome says
    * (an attempt that ended within moments sends no STARTED event; one whose STARTED event is still
-   * on its way is filled in by it, at the same time).
+   * on its way tells the same time, and that event then finds the start set).
    */
   private static Instant startOf(State current, ExecutionEvent event) {
     if (event.attempt() == current.attempt() && current.startedAt() != null) {

@@ -83,9 +83,7 @@ public class AlertEngine {
   private void evaluate(ExecutionEvent event, List<AlertRule> enabled) {
     ExecutionEventType type = event.type();
     Subject job = jobSubject(event);
-    if (event.reportedStart() != null) { // a STARTED event, or an outcome that includes it
-      fireDelay(event, job, enabled);
-    }
+    fireDelay(event, job, enabled); // a STARTED event, or an outcome that includes the start
     if (type == ExecutionEventType.STARTED) {
       return;
     }
@@ -164,6 +162,7 @@ public class AlertEngine {
     }
   }
 
+  /** Checks the delay of a first attempt's start the event reports; nothing for other events. */
   private void fireDelay(ExecutionEvent event, Subject job, List<AlertRule> enabled) {
     Duration delay = Outcomes.fireDelay(event).orElse(null);
     if (delay == null) {

@@ -33,15 +33,13 @@ public class ExecutionGuard implements AutoCloseable {
   /**
    * Opens every script: {@code v} is the key's value, {@code started} what it reads once this node
    * (ARGV[1]) marked the attempt started, {@code holder} the node a lease or a plain value names
-   * (null for none), {@code lease} when the lease runs out (null for a plain value), {@code now}
-   * Redis's time in ms. Renewal and marking act only on this node's own key.
+   * (null for none), {@code lease} when the lease runs out (null for a plain value). Renewal and
+   * marking act only on this node's own key.
    */
   private static final String HOLDER =
       "local v = redis.call('get', KEYS[1]) local started = ARGV[1] .. '"
           + STARTED
-          + "' local t = redis.call('time')"
-          + " local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)"
-          + " local holder, lease = v, nil"
+          + "' local holder, lease = v, nil"
           + " if v then local i = string.find(v, '"
           + LEASE
           + "', 1, true) if i then holder = string.sub(v, 1, i - 1)"
@@ -49,9 +47,17 @@ public class ExecutionGuard implements AutoCloseable {
           + LEASE.length()
           + ")) end end";
 
+  /**
+   * Follows {@link #HOLDER} in the scripts that deal in leases: {@code now}, Redis's time in ms.
+   */
+  private static final String NOW =
+      " local t = redis.call('time')"
+          + " local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)";
+
   /** ARGV: node, lease ms, key TTL ms. Returns TAKEN, DONE, MINE, ELSEWHERE or LAPSED:node. */
   private static final String TAKE =
       HOLDER
+          + NOW
           + " local mine = ARGV[1] .. '"
           + LEASE
           + "' .. (now + tonumber(ARGV[2]))"
@@ -68,6 +74,7 @@ public class ExecutionGuard implements AutoCloseable {
   /** ARGV: node, lease ms. */
   private static final String RENEW =
       HOLDER
+          + NOW
           + " if v == started then return 1"
           + " elseif v == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2])"
           + " elseif lease and holder == ARGV[1] then redis.call('set', KEYS[1], ARGV[1] .. '"
