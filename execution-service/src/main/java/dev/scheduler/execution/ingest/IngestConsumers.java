@@ -79,7 +79,13 @@ public class IngestConsumers implements SmartLifecycle {
       String group, String topic, java.util.function.Consumer<List<MessageExt>> handler)
       throws MQClientException {
     return BatchConsumers.create(
-        nameServer, group, topic, properties.threads(), properties.batchSize(), handler);
+        nameServer,
+        group,
+        topic,
+        properties.threads(),
+        properties.batchSize(),
+        properties.pullInterval(),
+        handler);
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.scheduler.monitor.ingest;
 import dev.scheduler.contracts.ConsumerGroups;
 import dev.scheduler.monitor.alert.AlertEngine;
 import dev.scheduler.support.messaging.BatchConsumers;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,6 +61,7 @@ public class DeadLetters implements SmartLifecycle {
               topicOf(ConsumerGroups.EXECUTION_FIRES),
               1,
               32,
+              Duration.ZERO, // dead letters are rare: each is looked at as it comes
               this::arrived);
       for (String group :
           List.of(

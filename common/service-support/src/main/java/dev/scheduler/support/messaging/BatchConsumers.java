@@ -1,6 +1,7 @@
 package dev.scheduler.support.messaging;
 
 import dev.scheduler.contracts.Json;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -31,11 +32,18 @@ public final class BatchConsumers {
 
   /**
    * A push consumer of {@code topic} (every tag) in {@code group}, not started, handing batches of
-   * up to {@code batchSize} messages to {@code handler} on {@code threads} threads. A group seen
-   * for the first time reads from {@value #FIRST_START_LOOKBACK_SECONDS} s before it started: a new
-   * group's consumer gets its queues only once the broker has balanced them, and starting at the
-   * queues' end then would skip what was sent in between (handlers are idempotent, so reading a
-   * little earlier costs nothing). A known group goes on from its committed offsets.
+   * up to {@code batchSize} messages to {@code handler} on {@code threads} threads.
+   *
+   * <p>A batch is what one pull of one queue brought. The broker answers a pull as soon as its
+   * queue has anything new, so under a steady stream pulls bring a few messages each; {@code
+   * pullInterval} makes the consumer wait that long after each pull of a queue, so that the next
+   * one brings what arrived meanwhile (larger batches, fewer pulls for the broker to serve) at the
+   * price of that much delay. A queue with nothing new still waits at the broker (long polling).
+   *
+   * <p>A group seen for the first time reads from {@value #FIRST_START_LOOKBACK_SECONDS} s before
+   * it started: a new group's consumer gets its queues only once the broker has balanced them, and
+   * starting at the queues' end then would skip what was sent in between (handlers are idempotent,
+   * so reading a little earlier costs nothing). A known group goes on from its committed offsets.
    */
   public static DefaultMQPushConsumer create(
       String nameServer,
@@ -43,6 +51,7 @@ public final class BatchConsumers {
       String topic,
       int threads,
       int batchSize,
+      Duration pullInterval,
       Consumer<List<MessageExt>> handler)
       throws MQClientException {
     DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(group);
@@ -57,6 +66,7 @@ public final class BatchConsumers {
     consumer.setConsumeThreadMax(threads);
     consumer.setConsumeMessageBatchMaxSize(batchSize);
     consumer.setPullBatchSize(Math.min(batchSize, 1024));
+    consumer.setPullInterval(pullInterval.toMillis());
     consumer.subscribe(topic, "*");
     consumer.registerMessageListener(
         (MessageListenerConcurrently)
