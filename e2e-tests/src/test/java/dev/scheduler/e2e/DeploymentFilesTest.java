@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -170,6 +173,35 @@ class DeploymentFilesTest {
         }
       }
     }
+  }
+
+  /**
+   * The compose broker is configured as the operations guide requires: pulls as large as
+   * execution-service's write batches (512 by default; at the broker's default of 32 the ingest
+   * wrote a tenth as fast), and timer messages for retries up to 24 h ahead.
+   */
+  @Test
+  void the_compose_broker_allows_the_ingest_batches_and_day_long_retry_delays() throws Exception {
+    Properties broker = new Properties();
+    try (Reader reader =
+        Files.newBufferedReader(DEPLOY.resolve("compose").resolve("broker.conf"))) {
+      broker.load(reader);
+    }
+    for (String key :
+        List.of("maxTransferCountOnMessageInMemory", "maxTransferCountOnMessageInDisk")) {
+      assertThat(Integer.parseInt(broker.getProperty(key, "32")))
+          .as(key)
+          .isGreaterThanOrEqualTo(512);
+    }
+    for (String key :
+        List.of("maxTransferBytesOnMessageInMemory", "maxTransferBytesOnMessageInDisk")) {
+      assertThat(Integer.parseInt(broker.getProperty(key, "262144")))
+          .as(key)
+          .isGreaterThanOrEqualTo(512 * 4096);
+    }
+    assertThat(broker.getProperty("timerWheelEnable", "true")).isEqualTo("true");
+    assertThat(Integer.parseInt(broker.getProperty("timerMaxDelaySec", "259200")))
+        .isGreaterThanOrEqualTo((int) Duration.ofHours(24).toSeconds());
   }
 
   @Test
