@@ -191,10 +191,7 @@ class IngestBenchmarkTest {
               outcomeAt));
     }
     Counts before = Counts.of(meters);
-    DefaultMQProducer producer = new DefaultMQProducer("ingest-bench-" + UUID.randomUUID());
-    producer.setNamesrvAddr(nameServer);
-    producer.setInstanceName("ingest-bench-" + UUID.randomUUID());
-    producer.start();
+    DefaultMQProducer producer = startProducer(nameServer);
     AtomicReference<Throwable> failed = new AtomicReference<>();
     SendCallback sent =
         new SendCallback() {
@@ -309,12 +306,18 @@ class IngestBenchmarkTest {
     awaitSucceeded(jdbc, executions, app);
   }
 
-  /** Sends in batches of up to 128 messages of one topic. */
-  private static void publish(String nameServer, List<Message> messages) throws Exception {
+  /** A started producer of a group of its own. */
+  private static DefaultMQProducer startProducer(String nameServer) throws Exception {
     DefaultMQProducer producer = new DefaultMQProducer("ingest-bench-" + UUID.randomUUID());
     producer.setNamesrvAddr(nameServer);
     producer.setInstanceName("ingest-bench-" + UUID.randomUUID());
     producer.start();
+    return producer;
+  }
+
+  /** Sends in batches of up to 128 messages of one topic. */
+  private static void publish(String nameServer, List<Message> messages) throws Exception {
+    DefaultMQProducer producer = startProducer(nameServer);
     try {
       List<Message> batch = new ArrayList<>();
       for (Message message : messages) {
