@@ -207,7 +207,7 @@ class ChaosTest {
       } catch (org.awaitility.core.ConditionTimeoutException e) {
         // reported below, with the figures
       }
-      Map<String, Integer> runs = tallied(finalFrom, finalTo);
+      Map<String, List<String>> runs = tallied(finalFrom, finalTo);
       Report report =
           Report.of(
               expected,
@@ -386,16 +386,20 @@ class ChaosTest {
    */
   record Kill(String node, Instant at, Set<String> caughtRunning) {}
 
-  /** Runs per execution id due in the window, from every agent's tally file. */
-  private Map<String, Integer> tallied(Instant from, Instant to) throws IOException {
-    Map<String, Integer> runs = new HashMap<>();
+  /**
+   * Runs per execution id due in the window, from every agent's tally file: for each run the node
+   * (its file's name) and the attempt.
+   */
+  private Map<String, List<String>> tallied(Instant from, Instant to) throws IOException {
+    Map<String, List<String>> runs = new HashMap<>();
     try (Stream<Path> files = Files.list(tallies)) {
       for (Path file : files.toList()) {
         for (String line : Files.readAllLines(file)) {
           String[] parts = line.split(" ");
           Instant due = Instant.parse(parts[3]);
           if (!due.isBefore(from) && due.isBefore(to)) {
-            runs.merge(parts[0], 1, Integer::sum);
+            runs.computeIfAbsent(parts[0], id -> new ArrayList<>())
+                .add(file.getFileName() + " attempt " + parts[1]);
           }
         }
       }
@@ -424,7 +428,7 @@ class ChaosTest {
     static Report of(
         Set<String> expected,
         List<ExecutionRecords.Row> rows,
-        Map<String, Integer> runs,
+        Map<String, List<String>> runs,
         Kill kill,
         long fires,
         long seconds,
@@ -464,7 +468,10 @@ class ChaosTest {
           .filter(r -> "SUCCEEDED".equals(r.status()))
           .forEach(r -> recordedSucceeded.add(r.executionId()));
       List<String> ranTwice =
-          runs.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
+          runs.entrySet().stream()
+              .filter(e -> e.getValue().size() > 1)
+              .map(e -> e.getKey() + " " + e.getValue())
+              .toList();
       List<String> ranNotRecorded =
           runs.keySet().stream().filter(id -> !recordedSucceeded.contains(id)).toList();
       List<String> caughtNotRunElsewhere = new ArrayList<>(kill.caughtRunning());

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.scheduler.agent.run.Heartbeats;
+import dev.scheduler.agent.run.Runner;
 import dev.scheduler.contracts.BlockStrategy;
 import dev.scheduler.contracts.Contracts;
 import dev.scheduler.contracts.ControlCommand;
@@ -178,6 +179,44 @@ class AgentIntegrationTest {
                 .count())
         .isEqualTo(1);
     assertThat(eventsOf(fire.executionId())).filteredOn(e -> e.reportedStart() != null).hasSize(1);
+  }
+
+  @Test
+  void two_deliveries_of_a_fire_taken_at_the_same_moment_run_it_once() throws Exception {
+    // After a queue rebalance the broker hands an agent again what it is still taking: both
+    // deliveries reach the guard together, and the node's own copy must not pass for one of an
+    // earlier life of this node id.
+    SchedulerAgent agent = agent("node-a", "scheduler.agent.capacity=16");
+    java.util.concurrent.ExecutorService pair =
+        java.util.concurrent.Executors.newFixedThreadPool(2);
+    List<FireEvent> fires = new ArrayList<>();
+    try {
+      for (int i = 0; i < 300; i++) {
+        FireEvent fire =
+            fire(1_000 + i, "record", 0, 1, BlockStrategy.SERIAL, Duration.ofMinutes(1));
+        fires.add(fire);
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+        java.util.concurrent.Callable<Runner.Acceptance> deliver =
+            () -> {
+              together.await();
+              return agent.runner().accept(fire).acceptance();
+            };
+        List<Runner.Acceptance> both = new ArrayList<>();
+        for (var done : pair.invokeAll(List.of(deliver, deliver))) {
+          both.add(done.get());
+        }
+        assertThat(both)
+            .as(fire.executionId())
+            .containsExactlyInAnyOrder(Runner.Acceptance.ACCEPTED, Runner.Acceptance.DUPLICATE);
+      }
+    } finally {
+      pair.shutdownNow();
+    }
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> fires.stream().allMatch(f -> runs.containsKey(f.executionId())));
+    assertThat(fires).allSatisfy(f -> assertThat(runs.get(f.executionId())).hasSize(1));
+    assertThat(agent.runner().duplicates()).isEqualTo(fires.size());
   }
 
   @Test

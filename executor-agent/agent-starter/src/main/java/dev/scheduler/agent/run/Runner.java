@@ -75,6 +75,16 @@ public class Runner {
   private final ExecutorService workers;
   private final ScheduledExecutorService timers;
   private final Map<String, Execution> held = new ConcurrentHashMap<>();
+
+  /**
+   * Attempts a delivery is taking the guard of right now, from before it asks Redis until the
+   * execution is in {@link #held}. Redis tells only which node holds an attempt, so two deliveries
+   * of one fire on this node at the same moment (the broker hands a queue's unacknowledged messages
+   * out again after a rebalance) would both read MINE, and the one that looks in {@code held}
+   * before the other put it there would take it for a copy from an earlier life and run it again.
+   */
+  private final java.util.Set<String> taking = ConcurrentHashMap.newKeySet();
+
   private final Map<String, Execution> latestPerShard = new ConcurrentHashMap<>();
   private final AtomicInteger running = new AtomicInteger();
   private final AtomicLong duplicates = new AtomicLong();
@@ -124,21 +134,22 @@ public class Runner {
     }
     room.acquire();
     boolean kept = false;
+    boolean mine = false;
     try {
       if (stopping) {
         return Admission.of(Acceptance.STOPPING);
       }
+      // Asked before Redis: an answer of Redis about this node's own key may be out of date by the
+      // time it arrives (the run here may have ended and left held since), so what this node
+      // holds is looked at first, and a second delivery waits for nothing.
+      mine = taking.add(fire.attemptKey());
+      if (!mine || holds(fire.executionId(), fire.attempt())) {
+        return duplicate(fire);
+      }
       ExecutionGuard.Claim claim = guard.take(fire.attemptKey());
       ExecutionGuard.Take take = claim.take();
-      // MINE, or this node's own lease run out while it still holds the attempt (it stalled past
-      // its renewals): a second delivery of what runs or waits here.
-      boolean own =
-          take == ExecutionGuard.Take.MINE
-              || (take == ExecutionGuard.Take.LAPSED && nodeId.equals(claim.lapsedHolder()));
-      if (take == ExecutionGuard.Take.DONE || (own && holds(fire.executionId(), fire.attempt()))) {
-        duplicates.incrementAndGet();
-        log.info("dropped duplicate delivery of {} attempt {}", fire.executionId(), fire.attempt());
-        return Admission.of(Acceptance.DUPLICATE);
+      if (take == ExecutionGuard.Take.DONE) {
+        return duplicate(fire);
       }
       if (take == ExecutionGuard.Take.ELSEWHERE) {
         log.info(
@@ -152,13 +163,31 @@ public class Runner {
         return new Admission(
             Acceptance.ACCEPTED, abandon(fire, claim.lapsedHolder()).firstReport());
       }
+      if (take == ExecutionGuard.Take.MINE) {
+        // Neither held nor being taken here when asked, and a run here marks its guard DONE before
+        // it leaves held: the key is of an earlier life of this node id.
+        log.warn(
+            "{} attempt {} was taken by an earlier life of node {}, which died with it; runs here",
+            fire.executionId(),
+            fire.attempt(),
+            nodeId);
+      }
       // TAKEN, or MINE from an earlier life of this node id: that one died with it, this runs it.
       return new Admission(Acceptance.ACCEPTED, admit(fire).firstReport());
     } finally {
+      if (mine) {
+        taking.remove(fire.attemptKey());
+      }
       if (!kept) {
         room.release();
       }
     }
+  }
+
+  private Admission duplicate(FireEvent fire) {
+    duplicates.incrementAndGet();
+    log.info("dropped duplicate delivery of {} attempt {}", fire.executionId(), fire.attempt());
+    return Admission.of(Acceptance.DUPLICATE);
   }
 
   /** Whether this agent holds (runs or keeps waiting) that attempt. */
