@@ -203,8 +203,20 @@ class EndToEndThroughputBenchmarkTest {
     List<Long> startDelays = new ArrayList<>();
     List<Long> publishDelays = new ArrayList<>();
     List<Long> deliveryDelays = new ArrayList<>();
+    // Publishes later than 100 ms, by the second they were due in and job-service's partition
+    // (job id modulo its 4 partitions): a stall of one partition shows as one cell.
+    Map<String, Integer> late = new TreeMap<>();
     for (ExecutionRecords.Row row : ExecutionRecords.dueIn(db, APP, from, to)) {
       byStatus.merge(row.status(), 1, Integer::sum);
+      if (row.fired() != null && Duration.between(row.scheduled(), row.fired()).toMillis() > 100) {
+        long jobId = Long.parseLong(row.executionId().substring(0, row.executionId().indexOf('-')));
+        late.merge(
+            row.scheduled().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                + " partition "
+                + Math.floorMod(jobId, 4),
+            1,
+            Integer::sum);
+      }
       if (row.started() != null) {
         startDelays.add(Duration.between(row.scheduled(), row.started()).toMillis());
       }
@@ -214,6 +226,10 @@ class EndToEndThroughputBenchmarkTest {
       if (row.fired() != null && row.started() != null) {
         deliveryDelays.add(Duration.between(row.fired(), row.started()).toMillis());
       }
+    }
+    if (!late.isEmpty()) {
+      System.out.println(
+          rate + label + ": published more than 100 ms late, by due second: " + late);
     }
     long offered = (long) rate * WINDOW.toSeconds();
     int succeeded = byStatus.getOrDefault("SUCCEEDED", 0);

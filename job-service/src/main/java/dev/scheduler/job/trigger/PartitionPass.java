@@ -108,9 +108,22 @@ class PartitionPass {
    * triggers on before it returns.
    */
   void run(int partition, Instant deadline, BooleanSupplier stopped) throws InterruptedException {
+    run(partition, deadline, stopped, () -> false);
+  }
+
+  /**
+   * As {@link #run(int, Instant, BooleanSupplier)}, but a lookahead before each deadline it asks
+   * {@code goOn} (beside the publishing, like a claim) whether to keep the partition for as long
+   * again; while it answers yes the pass goes on without a break. Ending a pass and starting the
+   * next one takes Quartz's round trips to the database and a new claim, and the fires due in
+   * between leave late: with a pass every 10 s that made the publish delay's p99 at 1,000 fires/s
+   * 0.4–1.9 s against a p50 of 0–1 ms.
+   */
+  void run(int partition, Instant deadline, BooleanSupplier stopped, BooleanSupplier goOn)
+      throws InterruptedException {
     Flow flow = new Flow(partition, stopped);
     try {
-      flow.run(deadline);
+      flow.run(deadline, goOn);
     } finally {
       flow.finish();
     }
@@ -161,6 +174,8 @@ class PartitionPass {
     private final List<Sent> unsettled = new ArrayList<>();
 
     private CompletableFuture<Claim> claiming;
+    private CompletableFuture<Boolean> renewing;
+    private boolean lastStretch;
     private CompletableFuture<Void> settling = CompletableFuture.completedFuture(null);
     private Instant nextClaim;
     private int published;
@@ -172,14 +187,31 @@ class PartitionPass {
       this.nextClaim = clock.instant();
     }
 
-    void run(Instant deadline) throws InterruptedException {
+    void run(Instant firstDeadline, BooleanSupplier goOn) throws InterruptedException {
+      Instant deadline = firstDeadline;
+      Duration stretch = Duration.between(clock.instant(), firstDeadline);
+      lastStretch = stretch.isNegative() || stretch.isZero();
       while (!stopped.getAsBoolean()) {
+        if (renewing == null
+            && !lastStretch
+            && !clock.instant().isBefore(deadline.minus(properties.lookahead()))) {
+          renewing =
+              CompletableFuture.supplyAsync(goOn::getAsBoolean, executor).exceptionally(e -> false);
+        }
+        if (renewing != null && renewing.isDone()) {
+          if (renewing.join()) {
+            deadline = deadline.plus(stretch);
+          } else {
+            lastStretch = true;
+          }
+          renewing = null;
+        }
         boolean open = clock.instant().isBefore(deadline);
         if (claiming != null && claiming.isDone()) {
           merge(claiming.join());
           claiming = null;
         }
-        if (!open && claiming == null && queue.isEmpty()) {
+        if (!open && renewing == null && claiming == null && queue.isEmpty()) {
           return;
         }
         if (open && claiming == null && !clock.instant().isBefore(nextClaim)) {
@@ -213,7 +245,9 @@ class PartitionPass {
      */
     private void waitUntil(Instant until) throws InterruptedException {
       CompletableFuture<?> awaited =
-          claiming != null ? claiming : (unsettled.isEmpty() ? null : settling);
+          claiming != null
+              ? claiming
+              : renewing != null ? renewing : (unsettled.isEmpty() ? null : settling);
       if (awaited != null && !awaited.isDone()) {
         long millis = Duration.between(clock.instant(), until).toMillis();
         try {

@@ -9,12 +9,16 @@ import org.quartz.JobExecutionContext;
 import org.quartz.JobExecutionException;
 import org.quartz.SchedulerException;
 import org.quartz.Trigger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Quartz job of one partition. Quartz's clustered store runs it on one replica at a time
  * ({@link DisallowConcurrentExecution}) and, if that replica dies, on another ({@code
- * requestsRecovery}); its trigger repeats, so a partition moves between replicas at the end of each
- * pass.
+ * requestsRecovery}); its trigger repeats, so a partition moves between replicas at the end of a
+ * pass. A pass goes on, {@code passLength} at a time, while its replica runs no more than its fair
+ * share of the partitions; it ends (and the partition is handed on) when a replica joins and the
+ * share shrinks, when the share cannot be read, or when the replica stops.
  */
 @DisallowConcurrentExecution
 class PartitionPassJob implements InterruptableJob {
@@ -23,6 +27,8 @@ class PartitionPassJob implements InterruptableJob {
 
   /** How long a partition given back waits, so that another replica can take it. */
   private static final Duration GIVE_BACK_DELAY = Duration.ofSeconds(2);
+
+  private static final Logger log = LoggerFactory.getLogger(PartitionPassJob.class);
 
   private final PartitionPass pass;
   private final FairShare fairShare;
@@ -48,7 +54,11 @@ class PartitionPassJob implements InterruptableJob {
         nextPassIn(context, partition, GIVE_BACK_DELAY);
         return;
       }
-      pass.run(partition, clock.instant().plus(passLength), () -> interrupted);
+      pass.run(
+          partition,
+          clock.instant().plus(passLength),
+          () -> interrupted,
+          () -> goesOn(context, partition));
       if (!interrupted) {
         nextPassIn(context, partition, Duration.ZERO);
       }
@@ -56,6 +66,22 @@ class PartitionPassJob implements InterruptableJob {
       Thread.currentThread().interrupt();
     } catch (SchedulerException | RuntimeException e) {
       throw new JobExecutionException("pass of partition " + partition + " failed", e);
+    }
+  }
+
+  /** Whether the pass may keep its partition for another {@code passLength}. */
+  private boolean goesOn(JobExecutionContext context, int partition) {
+    if (interrupted) {
+      return false;
+    }
+    try {
+      return fairShare.allows(context.getScheduler().getCurrentlyExecutingJobs().size());
+    } catch (SchedulerException | RuntimeException e) {
+      log.warn(
+          "pass of partition {} ends: its fair share could not be read: {}",
+          partition,
+          e.toString());
+      return false;
     }
   }
 

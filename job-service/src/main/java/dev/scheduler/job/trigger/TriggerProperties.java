@@ -13,7 +13,9 @@ import org.springframework.validation.annotation.Validated;
  * @param partitions number of partitions the jobs are spread over (by job id); each is scanned by
  *     one replica at a time, so this bounds how many replicas share the firing. May change: rows
  *     are moved to their new partition at start
- * @param passLength how long one replica keeps a partition before Quartz hands it out again
+ * @param passLength how often a partition's pass asks whether its replica still runs no more than
+ *     its fair share of the partitions; the pass goes on while it does, and ends (Quartz hands the
+ *     partition out again) when it does not
  * @param batchSize due jobs one claim reads
  * @param lookahead how far ahead of their due time a pass claims jobs and works out their fires, so
  *     that at the due time only the sending is left. A job created, resumed or rescheduled less

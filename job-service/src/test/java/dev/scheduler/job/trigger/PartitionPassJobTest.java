@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import java.time.Clock;
@@ -13,9 +14,11 @@ import java.time.ZoneOffset;
 import java.util.Date;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
 import org.quartz.JobBuilder;
 import org.quartz.JobDataMap;
 import org.quartz.JobDetail;
@@ -82,9 +85,23 @@ class PartitionPassJobTest {
         .isEqualTo(Date.from(NOW));
   }
 
-  private void run(Trigger firing) throws Exception {
+  @Test
+  void a_pass_goes_on_while_its_replica_runs_no_more_than_its_fair_share() throws Exception {
+    BooleanSupplier goOn = run(scheduler.getTrigger(partitionTrigger()));
+    assertThat(goOn.getAsBoolean()).isTrue();
+
+    when(fairShare.allows(anyInt())).thenReturn(false); // a replica joined: the share shrank
+    assertThat(goOn.getAsBoolean()).isFalse();
+
+    when(fairShare.allows(anyInt())).thenThrow(new IllegalStateException("database away"));
+    assertThat(goOn.getAsBoolean()).isFalse();
+  }
+
+  private final FairShare fairShare = mock(FairShare.class);
+
+  /** Runs the job once; returns what its pass was given to ask whether to go on. */
+  private BooleanSupplier run(Trigger firing) throws Exception {
     PartitionPass pass = mock(PartitionPass.class);
-    FairShare fairShare = mock(FairShare.class);
     when(fairShare.allows(anyInt())).thenReturn(true);
     JobExecutionContext context = mock(JobExecutionContext.class);
     when(context.getScheduler()).thenReturn(scheduler);
@@ -92,7 +109,9 @@ class PartitionPassJobTest {
     when(context.getMergedJobDataMap()).thenReturn(new JobDataMap(job.getJobDataMap()));
     new PartitionPassJob(pass, fairShare, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofSeconds(10))
         .execute(context);
-    org.mockito.Mockito.verify(pass).run(anyInt(), any(), any());
+    ArgumentCaptor<BooleanSupplier> goOn = ArgumentCaptor.forClass(BooleanSupplier.class);
+    verify(pass).run(anyInt(), any(), any(), goOn.capture());
+    return goOn.getValue();
   }
 
   private static TriggerKey partitionTrigger() {

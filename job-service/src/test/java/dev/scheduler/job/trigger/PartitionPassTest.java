@@ -212,6 +212,40 @@ class PartitionPassTest {
   }
 
   @Test
+  void a_pass_told_to_go_on_keeps_firing_past_its_deadline_without_a_break() throws Exception {
+    schedule(1, "* * * * * ?", T, 5);
+    List<Instant> asked = new CopyOnWriteArrayList<>();
+    java.util.Iterator<Boolean> answers = List.of(true, false).iterator();
+
+    pass.run(
+        0,
+        T.plusMillis(1500),
+        () -> false,
+        () -> {
+          asked.add(clock.instant());
+          return answers.next();
+        });
+
+    // Asked a lookahead before each deadline (T+1.5 s, then T+3.1 s): on for one more stretch.
+    assertThat(asked).hasSize(2);
+    assertThat(asked.get(0)).isBetween(T.plusMillis(1200), T.plusMillis(1500));
+    assertThat(sent)
+        .extracting(Sent::at)
+        .containsExactly(T, T.plusSeconds(1), T.plusSeconds(2), T.plusSeconds(3));
+    assertThat(nextFire(1)).isEqualTo(T.plusSeconds(4));
+  }
+
+  @Test
+  void a_pass_told_to_stop_ends_at_its_deadline() throws Exception {
+    schedule(1, "* * * * * ?", T, 5);
+
+    pass.run(0, T.plusMillis(1500), () -> false, () -> false);
+
+    assertThat(sent).extracting(Sent::at).containsExactly(T, T.plusSeconds(1));
+    assertThat(nextFire(1)).isEqualTo(T.plusSeconds(2));
+  }
+
+  @Test
   void fires_keep_leaving_at_their_due_time_while_the_update_of_earlier_ones_is_slow()
       throws Exception {
     // The first settle's update hangs until the last fire has left: were the claims and settles on
