@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -83,7 +84,7 @@ public class Runner {
    * out again after a rebalance) would both read MINE, and the one that looks in {@code held}
    * before the other put it there would take it for a copy from an earlier life and run it again.
    */
-  private final java.util.Set<String> taking = ConcurrentHashMap.newKeySet();
+  private final Set<String> taking = ConcurrentHashMap.newKeySet();
 
   private final Map<String, Execution> latestPerShard = new ConcurrentHashMap<>();
   private final AtomicInteger running = new AtomicInteger();
