@@ -36,6 +36,9 @@ class PartitionPassJob implements InterruptableJob {
   private final Duration passLength;
   private volatile boolean interrupted;
 
+  /** The fair share told this pass to end: it says so once it has. */
+  private volatile boolean toldToEnd;
+
   PartitionPassJob(PartitionPass pass, FairShare fairShare, Clock clock, Duration passLength) {
     this.pass = pass;
     this.fairShare = fairShare;
@@ -54,11 +57,17 @@ class PartitionPassJob implements InterruptableJob {
         nextPassIn(context, partition, GIVE_BACK_DELAY);
         return;
       }
-      pass.run(
-          partition,
-          clock.instant().plus(passLength),
-          () -> interrupted,
-          () -> goesOn(context, partition));
+      try {
+        pass.run(
+            partition,
+            clock.instant().plus(passLength),
+            () -> interrupted,
+            () -> goesOn(context, partition));
+      } finally {
+        if (toldToEnd) {
+          fairShare.ended();
+        }
+      }
       if (!interrupted) {
         nextPassIn(context, partition, Duration.ZERO);
       }
@@ -75,7 +84,9 @@ class PartitionPassJob implements InterruptableJob {
       return false;
     }
     try {
-      return fairShare.allows(context.getScheduler().getCurrentlyExecutingJobs().size());
+      boolean keeps = fairShare.keeps(context.getScheduler().getCurrentlyExecutingJobs().size());
+      toldToEnd = !keeps;
+      return keeps;
     } catch (SchedulerException | RuntimeException e) {
       log.warn(
           "pass of partition {} ends: its fair share could not be read: {}",

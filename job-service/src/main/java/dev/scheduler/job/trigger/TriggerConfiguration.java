@@ -45,14 +45,15 @@ class TriggerConfiguration {
       PartitionPass pass,
       Clock clock,
       JdbcClient jdbc) {
-    // Each partition pass is a fresh job instance: it carries its own interrupt flag.
+    // Each partition pass is a fresh job instance: it carries its own interrupt flag. The fair
+    // share is the replica's, shared by its passes.
+    FairShare fairShare = new FairShare(jdbc, properties, clock);
     return new QuartzCluster(
         properties,
         dataSource,
         transactions,
         (bundle, scheduler) ->
-            new PartitionPassJob(
-                pass, new FairShare(jdbc, properties, clock), clock, properties.passLength()),
+            new PartitionPassJob(pass, fairShare, clock, properties.passLength()),
         jdbc,
         clock);
   }

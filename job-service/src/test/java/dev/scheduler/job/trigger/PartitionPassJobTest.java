@@ -90,10 +90,10 @@ class PartitionPassJobTest {
     BooleanSupplier goOn = run(scheduler.getTrigger(partitionTrigger()));
     assertThat(goOn.getAsBoolean()).isTrue();
 
-    when(fairShare.allows(anyInt())).thenReturn(false); // a replica joined: the share shrank
+    when(fairShare.keeps(anyInt())).thenReturn(false); // a replica joined: the share shrank
     assertThat(goOn.getAsBoolean()).isFalse();
 
-    when(fairShare.allows(anyInt())).thenThrow(new IllegalStateException("database away"));
+    when(fairShare.keeps(anyInt())).thenThrow(new IllegalStateException("database away"));
     assertThat(goOn.getAsBoolean()).isFalse();
   }
 
@@ -103,6 +103,7 @@ class PartitionPassJobTest {
   private BooleanSupplier run(Trigger firing) throws Exception {
     PartitionPass pass = mock(PartitionPass.class);
     when(fairShare.allows(anyInt())).thenReturn(true);
+    when(fairShare.keeps(anyInt())).thenReturn(true);
     JobExecutionContext context = mock(JobExecutionContext.class);
     when(context.getScheduler()).thenReturn(scheduler);
     when(context.getTrigger()).thenReturn(firing);
