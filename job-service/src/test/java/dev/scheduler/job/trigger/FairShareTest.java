@@ -3,24 +3,12 @@ package dev.scheduler.job.trigger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** How many passes of a replica end when its share shrinks. */
 class FairShareTest {
 
-  private static final TriggerProperties PROPERTIES =
-      new TriggerProperties(
-          4,
-          Duration.ofSeconds(10),
-          100,
-          Duration.ofMillis(300),
-          Duration.ofMillis(100),
-          Duration.ofSeconds(5),
-          Duration.ofSeconds(60),
-          Duration.ofSeconds(2),
-          "test",
-          "test");
+  private static final TriggerProperties PROPERTIES = TestTriggerProperties.withPartitions(4);
 
   /** A replica whose share is two partitions: a second replica joined. */
   private final FairShare shareOfTwo =

@@ -44,18 +44,7 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 class PartitionPassTest {
 
   private static final Instant T = Instant.parse("2026-03-01T10:00:00Z");
-  private static final TriggerProperties PROPERTIES =
-      new TriggerProperties(
-          1,
-          Duration.ofSeconds(10),
-          100,
-          Duration.ofMillis(300),
-          Duration.ofMillis(100),
-          Duration.ofSeconds(5),
-          Duration.ofSeconds(60),
-          Duration.ofSeconds(2),
-          "test",
-          "test");
+  private static final TriggerProperties PROPERTIES = TestTriggerProperties.withPartitions(1);
 
   private final SettableClock clock = new SettableClock(T.minusMillis(100));
   private final JobCache cache = mock(JobCache.class);
