@@ -1,5 +1,6 @@
 package dev.scheduler.e2e;
 
+import dev.scheduler.contracts.Ids;
 import dev.scheduler.testkit.EmbeddedRocketMq;
 import dev.scheduler.testkit.FreePorts;
 import dev.scheduler.testkit.RedisEndpoint;
@@ -209,9 +210,9 @@ class EndToEndThroughputBenchmarkTest {
     for (ExecutionRecords.Row row : ExecutionRecords.dueIn(db, APP, from, to)) {
       byStatus.merge(row.status(), 1, Integer::sum);
       if (row.fired() != null && Duration.between(row.scheduled(), row.fired()).toMillis() > 100) {
-        long jobId = Long.parseLong(row.executionId().substring(0, row.executionId().indexOf('-')));
+        long jobId = Ids.parseExecutionId(row.executionId()).jobId();
         late.merge(
-            row.scheduled().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+            row.scheduled().truncatedTo(ChronoUnit.SECONDS)
                 + " partition "
                 + Math.floorMod(jobId, 4),
             1,

@@ -34,9 +34,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.rocketmq.common.message.Message;
@@ -187,16 +191,15 @@ class AgentIntegrationTest {
     // deliveries reach the guard together, and the node's own copy must not pass for one of an
     // earlier life of this node id.
     SchedulerAgent agent = agent("node-a", "scheduler.agent.capacity=16");
-    java.util.concurrent.ExecutorService pair =
-        java.util.concurrent.Executors.newFixedThreadPool(2);
+    ExecutorService pair = Executors.newFixedThreadPool(2);
     List<FireEvent> fires = new ArrayList<>();
     try {
       for (int i = 0; i < 300; i++) {
         FireEvent fire =
             fire(1_000 + i, "record", 0, 1, BlockStrategy.SERIAL, Duration.ofMinutes(1));
         fires.add(fire);
-        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
-        java.util.concurrent.Callable<Runner.Acceptance> deliver =
+        CyclicBarrier together = new CyclicBarrier(2);
+        Callable<Runner.Acceptance> deliver =
             () -> {
               together.await();
               return agent.runner().accept(fire).acceptance();

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -204,7 +205,7 @@ class PartitionPassTest {
   void a_pass_told_to_go_on_keeps_firing_past_its_deadline_without_a_break() throws Exception {
     schedule(1, "* * * * * ?", T, 5);
     List<Instant> asked = new CopyOnWriteArrayList<>();
-    java.util.Iterator<Boolean> answers = List.of(true, false).iterator();
+    Iterator<Boolean> answers = List.of(true, false).iterator();
 
     pass.run(
         0,
@@ -288,7 +289,7 @@ class PartitionPassTest {
             movingClock(),
             PartitionPass.twoThreads("test-pass"));
 
-    concurrent.run(0, T.plusSeconds(1), () -> false);
+    concurrent.run(0, T.plusSeconds(1), () -> false, () -> false);
 
     assertThat(sent).extracting(Sent::at).containsExactly(T, T.plusMillis(400), T.plusMillis(800));
     assertThat(sentWhileFirstUpdateHung).containsEntry(2L, true).containsEntry(3L, true);

@@ -166,14 +166,13 @@ public class Runner {
       }
       if (take == ExecutionGuard.Take.MINE) {
         // Neither held nor being taken here when asked, and a run here marks its guard DONE before
-        // it leaves held: the key is of an earlier life of this node id.
+        // it leaves held: the key is of an earlier life of this node id, which died with it.
         log.warn(
             "{} attempt {} was taken by an earlier life of node {}, which died with it; runs here",
             fire.executionId(),
             fire.attempt(),
             nodeId);
       }
-      // TAKEN, or MINE from an earlier life of this node id: that one died with it, this runs it.
       return new Admission(Acceptance.ACCEPTED, admit(fire).firstReport());
     } finally {
       if (mine) {
