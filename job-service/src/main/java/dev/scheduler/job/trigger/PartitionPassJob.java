@@ -2,6 +2,7 @@ package dev.scheduler.job.trigger;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Date;
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.InterruptableJob;
@@ -57,16 +58,25 @@ class PartitionPassJob implements InterruptableJob {
         nextPassIn(context, partition, GIVE_BACK_DELAY);
         return;
       }
+      Instant started = clock.instant();
+      log.info("pass of partition {} started", partition);
       try {
         pass.run(
             partition,
-            clock.instant().plus(passLength),
+            started.plus(passLength),
             () -> interrupted,
             () -> goesOn(context, partition));
       } finally {
         if (toldToEnd) {
           fairShare.ended();
         }
+        // Rare (a replica starting, joining, leaving): each hand-over leaves the partition's fires
+        // late by the time Quartz takes to start the next pass.
+        log.info(
+            "pass of partition {} ended after {} s{}",
+            partition,
+            Duration.between(started, clock.instant()).toSeconds(),
+            interrupted ? ": stopped" : toldToEnd ? ": more than the fair share here" : "");
       }
       if (!interrupted) {
         nextPassIn(context, partition, Duration.ZERO);
