@@ -208,15 +208,12 @@ public class FirePublisher {
   }
 
   /**
-   * The fire topic's queues, in the order consumers are given them, read from the name server at
-   * most every {@link #QUEUES_REFRESH}; empty when they cannot be read (the topic is created by the
-   * first send), and the batches then go wherever the producer sends them.
-   */
-  /**
-   * The fire topic's queues. The list is read from the name server (a synchronous round trip) only
-   * for the first send; after that a stale list is read again in the background and used meanwhile:
-   * read on the publishing thread, it held a partition's due fires up for the round trip every 30 s
-   * (80–300 ms on a loaded machine, up to the 3 s timeout).
+   * The fire topic's queues, in the order consumers are given them; empty when they cannot be read
+   * (the topic is created by the first send), and the batches then go wherever the producer sends
+   * them. The list is read from the name server (a synchronous round trip) for the first send only;
+   * after {@link #QUEUES_REFRESH} it is read again in the background and the old list used
+   * meanwhile. Read on the publishing thread, the round trip held a partition's due fires up every
+   * 30 s (up to 300 ms measured on a loaded machine; 3 s at its timeout).
    */
   private List<MessageQueue> fireQueues() {
     KnownQueues known = queues.get();
