@@ -57,12 +57,7 @@ public class FirePublisher {
   private final AtomicReference<KnownQueues> queues = new AtomicReference<>();
   private final AtomicBoolean refreshing = new AtomicBoolean();
   private final ExecutorService refresher =
-      Executors.newSingleThreadExecutor(
-          task -> {
-            Thread thread = new Thread(task, "fire-queues-refresh");
-            thread.setDaemon(true);
-            return thread;
-          });
+      Executors.newSingleThreadExecutor(DaemonThreads.named("fire-queues-refresh-"));
   private final AtomicLong fireNumbers = new AtomicLong();
   private final Counter sent;
   private final Counter notSent;

@@ -90,15 +90,8 @@ class PartitionPass {
   static Supplier<Executor> twoThreads(String name) {
     AtomicInteger passes = new AtomicInteger();
     return () -> {
-      String prefix = name + "-" + passes.incrementAndGet() + "-";
-      AtomicInteger threads = new AtomicInteger();
       return Executors.newFixedThreadPool(
-          2,
-          task -> {
-            Thread thread = new Thread(task, prefix + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-          });
+          2, DaemonThreads.named(name + "-" + passes.incrementAndGet() + "-"));
     };
   }
 

@@ -38,12 +38,7 @@ class RegistryLiveAgents implements LiveAgents, DisposableBean {
   private final Map<String, Entry> cache = new ConcurrentHashMap<>();
   private final Map<String, Boolean> refreshing = new ConcurrentHashMap<>();
   private final ExecutorService refresher =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "live-agents-refresh");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadExecutor(DaemonThreads.named("live-agents-refresh-"));
 
   RegistryLiveAgents(
       @Value("${scheduler.job.execution-service-url:http://127.0.0.1:8082}") String baseUrl,
