@@ -123,8 +123,8 @@ class ChaosTest {
             "monitor-service",
             monitorPort,
             ProcessArgs.monitorService(monitorDb, nameServer, jobsPortB, executionsPort));
-    Component agent0 = agent(0, "a", nameServer, redis, executionsPort);
-    Component agent1 = agent(1, "a", nameServer, redis, executionsPort);
+    Component agent0 = agent(0, "a", nameServer, executionsPort);
+    Component agent1 = agent(1, "a", nameServer, executionsPort);
     try {
       List<Component> all = List.of(execution, jobA, jobB, monitor, agent0, agent1);
       all.forEach(Component::start);
@@ -172,7 +172,7 @@ class ChaosTest {
       agent0.kill(from, timeline);
       timeline.add("  it was running " + caughtRunning);
       pause(Duration.ofSeconds(20));
-      agent0 = agent(0, "b", nameServer, redis, executionsPort);
+      agent0 = agent(0, "b", nameServer, executionsPort);
       agent0.start();
       agent0.process.awaitHealthy();
       timeline.add(at(from) + " " + agent0.name + " started again as node " + agent0.nodeId);
@@ -288,8 +288,7 @@ class ChaosTest {
     }
   }
 
-  private Component agent(
-      int index, String generation, String nameServer, RedisEndpoint redis, int executionsPort) {
+  private Component agent(int index, String generation, String nameServer, int executionsPort) {
     String nodeId = "chaos-" + index + generation + "-" + run;
     Component agent =
         new Component(
@@ -297,7 +296,7 @@ class ChaosTest {
             "executor-agent/sample-app",
             FreePorts.any(),
             ProcessArgs.with(
-                ProcessArgs.agent(nodeId, nameServer, redis, executionsPort, token),
+                ProcessArgs.agent(nodeId, nameServer, executionsPort, token),
                 "--scheduler.agent.app=" + APP,
                 "--scheduler.agent.capacity=32",
                 "--sample.tally-file=" + tallies.resolve(nodeId + ".tally").toAbsolutePath()));

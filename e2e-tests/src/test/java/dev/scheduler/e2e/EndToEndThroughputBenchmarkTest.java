@@ -89,8 +89,7 @@ class EndToEndThroughputBenchmarkTest {
               FreePorts.any(),
               JVM,
               ProcessArgs.with(
-                  ProcessArgs.agent(
-                      "bench-" + a + "-" + run, nameServer, redis, executionsPort, token),
+                  ProcessArgs.agent("bench-" + a + "-" + run, nameServer, executionsPort, token),
                   "--scheduler.agent.capacity=" + Integer.getInteger("bench.e2e.capacity", 32))));
     }
     try {

@@ -95,13 +95,13 @@ class PlatformEndToEndTest {
         "sample-app-a",
         "executor-agent/sample-app",
         FreePorts.any(),
-        ProcessArgs.agent(nodeA, nameServer, redis, executionsPort, TOKEN));
+        ProcessArgs.agent(nodeA, nameServer, executionsPort, TOKEN));
     agentB =
         start(
             "sample-app-b",
             "executor-agent/sample-app",
             FreePorts.any(),
-            ProcessArgs.agent(nodeB, nameServer, redis, executionsPort, TOKEN));
+            ProcessArgs.agent(nodeB, nameServer, executionsPort, TOKEN));
     processes.forEach(ServiceProcess::awaitHealthy);
     api = new GatewayClient("http://127.0.0.1:" + gatewayPort, "local-dev-admin-key");
   }

@@ -50,12 +50,10 @@ final class ProcessArgs {
   }
 
   /** A sample-app agent named {@code nodeId}, heartbeating into execution-service on its port. */
-  static List<String> agent(
-      String nodeId, String nameServer, RedisEndpoint redis, int executionsPort, String token) {
+  static List<String> agent(String nodeId, String nameServer, int executionsPort, String token) {
     return List.of(
         "--scheduler.agent.node-id=" + nodeId,
         "--scheduler.agent.name-server=" + nameServer,
-        "--scheduler.agent.redis.url=redis://" + redis.host() + ":" + redis.port(),
         "--scheduler.agent.registry.url=http://127.0.0.1:" + executionsPort,
         "--scheduler.agent.registry.token=" + token);
   }

@@ -66,6 +66,29 @@ public final class TestMessages {
         fire.traceId());
   }
 
+  /** What agent {@code node} reports about {@code fire}'s attempt at {@code at}. */
+  public static ExecutionEvent event(
+      FireEvent fire, ExecutionEventType type, int attempt, Instant at, String node) {
+    ExecutionEvent event = event(fire, type, attempt, at);
+    return new ExecutionEvent(
+        event.schemaVersion(),
+        event.type(),
+        event.executionId(),
+        event.jobId(),
+        event.app(),
+        attempt,
+        node,
+        at,
+        event.result(),
+        event.error(),
+        List.of(),
+        event.traceId(),
+        fire.scheduledTime(),
+        type.terminal() ? at : null,
+        fire.retryPolicy().maxAttempts(),
+        false);
+  }
+
   /** A LOG event carrying {@code lines}, numbered from 1. */
   public static ExecutionEvent log(FireEvent fire, int attempt, Instant at, String... lines) {
     List<LogLine> logLines = new ArrayList<>();

@@ -22,6 +22,12 @@ public enum ExecutionEventType {
    */
   ABANDONED(true),
   /**
+   * The agent lost the lease it held the attempt under (it could not renew it in time, or the lease
+   * was given up for it): the handler was interrupted and its result, if any, was not reported. The
+   * attempt may have partly run; it runs again as the next attempt once the lease has run out.
+   */
+  LEASE_LOST(true),
+  /**
    * Sent by execution-service, not an agent: no agent started the attempt within the dispatch
    * timeout. Not an outcome: an agent may still take the fire later and move it on.
    */

@@ -70,7 +70,24 @@ class MessagesJsonTest {
             1 << 20,
             1 << 28,
             "0.1.0",
-            at),
+            at,
+            List.of(new HeldLease(fire.executionId(), 1)),
+            List.of(new HeldLease(fire.executionId() + "x", 2))),
+        new HeartbeatReply(
+            java.time.Duration.ofSeconds(8), List.of(new HeldLease(fire.executionId(), 1))),
+        new LeaseClaims("node-a", "billing", List.of(LeaseClaims.Claim.of(fire))),
+        new LeaseGrants(
+            java.time.Duration.ofSeconds(8),
+            List.of(
+                new LeaseGrants.Grant(
+                    fire.executionId(), 1, LeaseGrants.Verdict.GRANTED, 3, null, null),
+                new LeaseGrants.Grant(
+                    fire.executionId(),
+                    2,
+                    LeaseGrants.Verdict.BUSY,
+                    0,
+                    java.time.Duration.ofMillis(2500),
+                    "held by node-b"))),
         new NodeStateChanged(1, "node-a", "billing", NodeState.ONLINE, NodeState.SUSPECT, at),
         new ControlCommand(
             1,

@@ -11,7 +11,7 @@ import java.lang.annotation.Target;
  * Wires real servers into the Spring test context of the annotated class: {@code
  * spring.datasource.*} to a fresh database of the class's own, {@code spring.data.redis.*} to the
  * test Redis and {@code rocketmq.name-server} to the in-process broker (and the executor agent's
- * {@code scheduler.agent.redis.url} and {@code scheduler.agent.name-server} to the same).
+ * {@code scheduler.agent.name-server} to the same).
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

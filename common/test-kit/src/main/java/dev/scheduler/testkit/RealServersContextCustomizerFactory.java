@@ -56,8 +56,6 @@ public class RealServersContextCustomizerFactory implements ContextCustomizerFac
         RedisEndpoint redis = TestRedis.endpoint();
         properties.put("spring.data.redis.host", redis.host());
         properties.put("spring.data.redis.port", redis.port());
-        // The executor agent keeps its own Redis connection.
-        properties.put("scheduler.agent.redis.url", "redis://" + redis.host() + ":" + redis.port());
       }
       if (servers.rocketmq()) {
         String nameServer = EmbeddedRocketMq.shared().nameServerAddress();

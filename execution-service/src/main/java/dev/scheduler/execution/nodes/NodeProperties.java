@@ -7,14 +7,15 @@ import org.springframework.validation.annotation.Validated;
 
 /**
  * Settings of the node registry, under {@code scheduler.execution.nodes}. Agents heartbeat every 2
- * s by default, so with these defaults a node that dies is OFFLINE, and its running executions
- * failed over, 4–6 s after its death plus one scan: two heartbeats in a row must be missing, as
- * before with 3 s and 9 s, so a node is not judged dead for one lost or late heartbeat.
+ * s by default, so with these defaults a node that dies is OFFLINE 4–6 s after its death plus one
+ * scan: two heartbeats in a row must be missing, so a node is not judged dead for one lost or late
+ * heartbeat. Its executions are failed over by their leases, not by this state.
  *
  * @param agentToken what agents must send in {@code X-Scheduler-Agent-Token}; set it in production
  *     (environment variable {@code SCHEDULER_AGENT_TOKEN})
  * @param suspectAfter silence after which an ONLINE node is SUSPECT
- * @param offlineAfter silence after which a node is OFFLINE and its running work failed over
+ * @param offlineAfter silence after which a node is OFFLINE (no new broadcast share is meant for
+ *     it)
  * @param scanInterval how often one replica looks for silent nodes
  */
 @Validated

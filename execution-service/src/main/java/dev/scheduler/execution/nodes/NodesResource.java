@@ -3,14 +3,14 @@ package dev.scheduler.execution.nodes;
 import dev.scheduler.contracts.ConsumerGroups;
 import dev.scheduler.contracts.FieldViolation;
 import dev.scheduler.contracts.Heartbeat;
+import dev.scheduler.contracts.HeartbeatReply;
+import dev.scheduler.contracts.HeldLease;
 import dev.scheduler.contracts.NodeState;
-import dev.scheduler.contracts.ProblemCode;
 import dev.scheduler.execution.PagedQuery;
+import dev.scheduler.execution.lease.LeaseRenewals;
 import dev.scheduler.support.ApiException;
 import dev.scheduler.support.PageResponse;
 import io.swagger.v3.oas.annotations.Hidden;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,44 +34,54 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/nodes")
 public class NodesResource {
 
-  public static final String TOKEN_HEADER = "X-Scheduler-Agent-Token";
+  public static final String TOKEN_HEADER = AgentToken.HEADER;
 
   private final NodeRegistry registry;
   private final NodeWatch watch;
-  private final NodeProperties properties;
+  private final AgentToken agentToken;
+  private final LeaseRenewals leases;
   private final Clock clock;
 
   public NodesResource(
-      NodeRegistry registry, NodeWatch watch, NodeProperties properties, Clock clock) {
+      NodeRegistry registry,
+      NodeWatch watch,
+      AgentToken agentToken,
+      LeaseRenewals leases,
+      Clock clock) {
     this.registry = registry;
     this.watch = watch;
-    this.properties = properties;
+    this.agentToken = agentToken;
+    this.leases = leases;
     this.clock = clock;
   }
 
   @Hidden // the agents' endpoint, inside the cluster only: not in the public API description
   @PostMapping("/heartbeat")
-  @ResponseStatus(HttpStatus.NO_CONTENT)
-  public void heartbeat(
+  public HeartbeatReply heartbeat(
       @RequestHeader(name = TOKEN_HEADER, required = false) String token,
       @RequestBody Heartbeat beat) {
-    authenticate(token);
+    agentToken.check(token);
     validate(beat);
+    HeartbeatReply reply = leases.renew(beat.nodeId(), beat.leases(), beat.released());
     registry.heartbeat(beat, clock.instant()).ifPresent(watch::announce);
+    return reply;
   }
 
-  /** An agent leaving on purpose: OFFLINE at once, and anything still running is failed over. */
+  /**
+   * An agent leaving on purpose: OFFLINE at once, so no new broadcast share is meant for it. What
+   * it still holds is not failed over here: a node that says it leaves may still run it, and what
+   * it does not release runs again only once its lease has run out.
+   */
   @Hidden // the agents' endpoint, inside the cluster only: not in the public API description
   @DeleteMapping("/{nodeId}")
   @ResponseStatus(HttpStatus.NO_CONTENT)
   public void leave(
       @RequestHeader(name = TOKEN_HEADER, required = false) String token,
       @PathVariable String nodeId) {
-    authenticate(token);
+    agentToken.check(token);
     NodeView node =
         registry.find(nodeId).orElseThrow(() -> ApiException.notFound("node " + nodeId));
     registry.move(node, NodeState.OFFLINE, clock.instant()).ifPresent(watch::announce);
-    watch.failOver(nodeId, "node " + nodeId + " left");
   }
 
   @GetMapping
@@ -93,20 +103,6 @@ public class NodesResource {
     return registry.find(nodeId).orElseThrow(() -> ApiException.notFound("node " + nodeId));
   }
 
-  private void authenticate(String token) {
-    String expected = properties.agentToken();
-    boolean ok =
-        expected != null
-            && !expected.isBlank()
-            && token != null
-            && MessageDigest.isEqual(
-                expected.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8));
-    if (!ok) {
-      throw new ApiException(
-          ProblemCode.UNAUTHENTICATED, "a valid agent token is required in " + TOKEN_HEADER);
-    }
-  }
-
   private static void validate(Heartbeat beat) {
     List<FieldViolation> violations = new ArrayList<>();
     if (beat.nodeId().isBlank() || beat.nodeId().length() > 128) {
@@ -121,8 +117,34 @@ public class NodesResource {
     if (beat.host() != null && beat.host().length() > 255) {
       violations.add(new FieldViolation("host", "must be at most 255 characters"));
     }
+    if (beat.agentVersion() != null && beat.agentVersion().length() > 32) {
+      violations.add(new FieldViolation("agentVersion", "must be at most 32 characters"));
+    }
+    checkLeases("leases", beat.leases(), violations);
+    checkLeases("released", beat.released(), violations);
     if (!violations.isEmpty()) {
       throw ApiException.invalid(violations);
+    }
+  }
+
+  /** Most leases a heartbeat may name in each list: an agent holds at most 1,024 executions. */
+  static final int MAX_LEASES = 2_048;
+
+  private static void checkLeases(
+      String field, List<HeldLease> leases, List<FieldViolation> violations) {
+    if (leases.size() > MAX_LEASES) {
+      violations.add(new FieldViolation(field, "must name at most " + MAX_LEASES + " leases"));
+      return;
+    }
+    for (int i = 0; i < leases.size(); i++) {
+      HeldLease lease = leases.get(i);
+      if (lease.executionId().isEmpty() || lease.executionId().length() > 96) {
+        violations.add(
+            new FieldViolation(field + "[" + i + "].executionId", "must be 1 to 96 characters"));
+      }
+      if (lease.attempt() < 1) {
+        violations.add(new FieldViolation(field + "[" + i + "].attempt", "must be 1 or more"));
+      }
     }
   }
 }

@@ -22,8 +22,16 @@ public enum ExecutionStatus {
   CANCELLED(3),
   /** The agent refused it (unknown handler, block strategy). */
   REJECTED(3),
-  /** The agent stopped before the handler finished; re-dispatched as a new attempt. */
+  /**
+   * The attempt's holder went away before it ended: the agent stopped before the handler finished,
+   * or its lease ran out unrenewed. Runs again as a new attempt.
+   */
   ABANDONED(3),
+  /**
+   * The agent lost the lease it held the attempt under and stopped the handler; its result, if any,
+   * was not reported. Runs again as a new attempt once the lease has run out.
+   */
+  LEASE_LOST(3),
   /** Failed or timed out with attempts left: the next attempt is scheduled. */
   RETRYING(4);
 
@@ -54,6 +62,7 @@ public enum ExecutionStatus {
       case CANCELLED -> CANCELLED;
       case REJECTED -> REJECTED;
       case ABANDONED -> ABANDONED;
+      case LEASE_LOST -> LEASE_LOST;
       case MISSED -> MISSED;
     };
   }

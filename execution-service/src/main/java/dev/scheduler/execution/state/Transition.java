@@ -15,8 +15,9 @@ import java.time.Instant;
 public final class Transition {
 
   /**
-   * Failovers (ABANDONED by a stopping agent, a dead node's running work) re-dispatch beyond the
-   * retry policy's attempts, up to this many times, so a job that kills its agents cannot loop.
+   * Failovers (ABANDONED by a stopping agent or a lease that ran out, LEASE_LOST) re-dispatch
+   * beyond the retry policy's attempts, up to this many times, so a job that kills its agents
+   * cannot loop.
    */
   public static final int FAILOVER_ATTEMPTS = 3;
 
@@ -186,23 +187,15 @@ public final class Transition {
       case FAILED, TIMED_OUT -> {
         if (policy.allowsAttemptAfter(attempt)) {
           Duration delay = policy.delayBefore(attempt + 1);
-          State retrying =
-              new State(
-                  ExecutionStatus.RETRYING,
-                  attempt,
-                  ended.maxAttempts(),
-                  ended.nodeId(),
-                  ended.startedAt(),
-                  ended.finishedAt(),
-                  endedAt.plus(delay),
-                  ended.result(),
-                  ended.error());
-          return new Result(Verdict.APPLIED, retrying, Next.RETRY, delay);
+          return new Result(
+              Verdict.APPLIED, retrying(ended, endedAt.plus(delay)), Next.RETRY, delay);
         }
       }
-      case ABANDONED -> {
+      case ABANDONED, LEASE_LOST -> {
         if (attempt < policy.maxAttempts() + FAILOVER_ATTEMPTS) {
-          return new Result(Verdict.APPLIED, ended, Next.FAILOVER, Duration.ZERO);
+          // RETRYING like a retry, due now: the retry resend sends it again if this send is lost.
+          return new Result(
+              Verdict.APPLIED, retrying(ended, endedAt), Next.FAILOVER, Duration.ZERO);
         }
       }
       default -> {
@@ -210,6 +203,20 @@ public final class Transition {
       }
     }
     return Result.of(Verdict.APPLIED, ended);
+  }
+
+  /** {@code ended} waiting for its next attempt, due at {@code nextAt}. */
+  private static State retrying(State ended, Instant nextAt) {
+    return new State(
+        ExecutionStatus.RETRYING,
+        ended.attempt(),
+        ended.maxAttempts(),
+        ended.nodeId(),
+        ended.startedAt(),
+        ended.finishedAt(),
+        nextAt,
+        ended.result(),
+        ended.error());
   }
 
   /**
@@ -241,5 +248,23 @@ public final class Transition {
           current.error());
     }
     return current;
+  }
+
+  /**
+   * {@code state} as the attempt ended ({@code ended}), for an attempt that does not run again
+   * after all (a broadcast's share), or not yet (its fire event, needed to send it, has not
+   * arrived).
+   */
+  public static State endedAs(State state, ExecutionStatus ended) {
+    return new State(
+        ended,
+        state.attempt(),
+        state.maxAttempts(),
+        state.nodeId(),
+        state.startedAt(),
+        state.finishedAt(),
+        null,
+        state.result(),
+        state.error());
   }
 }

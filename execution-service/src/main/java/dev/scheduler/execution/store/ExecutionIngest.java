@@ -173,7 +173,27 @@ public class ExecutionIngest {
   private static boolean mayRunAgain(ExecutionEventType type) {
     return type == ExecutionEventType.FAILED
         || type == ExecutionEventType.TIMED_OUT
-        || type == ExecutionEventType.ABANDONED;
+        || type == ExecutionEventType.ABANDONED
+        || type == ExecutionEventType.LEASE_LOST;
+  }
+
+  /**
+   * Whether an outcome of this type tells that the handler's thread is done with the attempt (it
+   * returned, threw, or never ran), so that its lease can go: the next attempt need not wait for it
+   * to run out. A timeout, cancel or shutdown is reported while the thread may still run; its agent
+   * releases the lease itself once it has stopped.
+   */
+  private static boolean releasesLease(ExecutionEventType type) {
+    return type == ExecutionEventType.SUCCEEDED
+        || type == ExecutionEventType.FAILED
+        || type == ExecutionEventType.REJECTED;
+  }
+
+  private static boolean mayRunAgain(ExecutionStatus status) {
+    return status == ExecutionStatus.FAILED
+        || status == ExecutionStatus.TIMED_OUT
+        || status == ExecutionStatus.ABANDONED
+        || status == ExecutionStatus.LEASE_LOST;
   }
 
   /** What is known of an execution before its row exists. */
@@ -262,6 +282,9 @@ public class ExecutionIngest {
     private final List<LogRow> lines = new ArrayList<>();
     private final List<Dispatch> dispatches = new ArrayList<>();
 
+    /** Leases the outcomes in this batch give up, if their reporting node still holds them. */
+    private final List<Release> releases = new ArrayList<>();
+
     Batch(Map<String, ExecutionRow> rows) {
       this.rows = rows;
     }
@@ -301,8 +324,7 @@ public class ExecutionIngest {
                   fire,
                   row.state().attempt() == 1 ? ExecutionRow.triggerOf(fire) : row.triggerType())
               .withState(withMaxAttempts(row.state(), fire.retryPolicy().maxAttempts()));
-      if (filled.status() == ExecutionStatus.FAILED
-          || filled.status() == ExecutionStatus.TIMED_OUT) {
+      if (mayRunAgain(filled.status())) {
         Transition.Result retry =
             Transition.afterEnd(
                 filled.state(),
@@ -329,6 +351,9 @@ public class ExecutionIngest {
       if (event.type() == null) {
         count(Verdict.STALE); // a type this version does not know
         return;
+      }
+      if (releasesLease(event.type()) && event.nodeId() != null) {
+        releases.add(new Release(event.executionId(), event.nodeId(), event.attempt()));
       }
       // Only an outcome that may run again consults the policy; the batch read its fire event.
       RetryPolicy policy = mayRunAgain(event.type()) ? row.retryPolicy() : RetryPolicy.NONE;
@@ -361,10 +386,12 @@ public class ExecutionIngest {
       }
       FireEvent fire = row.fire();
       if (fire == null) {
-        return row; // decided again when the fire event arrives
+        // decided again when the fire event arrives
+        return before.withState(Transition.endedAs(result.state(), ended));
       }
       if (result.next() == Transition.Next.FAILOVER && fire.targetNode() != null) {
-        return row; // a broadcast's share belongs to its node: gone with it
+        // a broadcast's share belongs to its node: gone with it
+        return before.withState(Transition.endedAs(result.state(), ended));
       }
       replaced.putIfAbsent(key(row), AttemptRow.of(row, ended));
       int nextAttempt = row.state().attempt() + 1;
@@ -457,6 +484,8 @@ public class ExecutionIngest {
 
   private record LogRow(String executionId, int attempt, LogLine line) {}
 
+  private record Release(String executionId, String nodeId, int attempt) {}
+
   private void write(Batch batch, Instant now) {
     Timestamp at = Timestamp.from(now);
     List<ExecutionRow> inserted = batch.fresh.keySet().stream().map(batch.rows::get).toList();
@@ -523,6 +552,18 @@ public class ExecutionIngest {
             ps.setTimestamp(7, timestamp(a.startedAt()));
             ps.setTimestamp(8, timestamp(a.finishedAt()));
             ps.setString(9, a.error());
+          });
+    }
+    if (!batch.releases.isEmpty()) {
+      jdbc.batchUpdate(
+          "UPDATE scheduler_job_execution SET lease_node = NULL, lease_until = NULL"
+              + " WHERE execution_id = ? AND lease_node = ? AND lease_attempt = ?",
+          batch.releases,
+          500,
+          (ps, r) -> {
+            ps.setString(1, r.executionId());
+            ps.setString(2, r.nodeId());
+            ps.setInt(3, r.attempt());
           });
     }
     if (!batch.lines.isEmpty()) {

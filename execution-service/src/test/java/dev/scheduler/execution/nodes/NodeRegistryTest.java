@@ -19,7 +19,6 @@ import dev.scheduler.execution.api.ExecutionQueries;
 import dev.scheduler.execution.ingest.Dispatcher;
 import dev.scheduler.execution.store.ExecutionIngest;
 import dev.scheduler.testkit.EmbeddedRocketMq;
-import dev.scheduler.testkit.FireTraffic;
 import dev.scheduler.testkit.RealServers;
 import dev.scheduler.testkit.SettableClock;
 import dev.scheduler.testkit.TopicReader;
@@ -45,10 +44,12 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.annotation.DirtiesContext;
 
-/** Heartbeats, node states by silence (settable clock), and failover of a dead node's work. */
+/**
+ * Heartbeats and node states by silence (settable clock); a node's state never fails its work over
+ * (its leases do, see {@code LeaseIntegrationTest}).
+ */
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
@@ -62,7 +63,6 @@ import org.springframework.test.annotation.DirtiesContext;
 class NodeRegistryTest {
 
   private static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
-  private static FireTraffic traffic;
   private static TopicReader<NodeStateChanged> changes;
 
   @Autowired TestRestTemplate http;
@@ -70,7 +70,6 @@ class NodeRegistryTest {
   @Autowired NodeWatch watch;
   @Autowired ExecutionIngest ingest;
   @Autowired JdbcTemplate jdbc;
-  @Autowired JdbcClient jdbcClient;
   @Autowired NodeRegistry registry;
   @Autowired NodeProperties properties;
   @Autowired Dispatcher dispatcher;
@@ -89,14 +88,12 @@ class NodeRegistryTest {
   @BeforeAll
   static void connect() {
     String nameServer = EmbeddedRocketMq.shared().nameServerAddress();
-    traffic = FireTraffic.connect(nameServer);
     changes = TopicReader.of(nameServer, Topics.NODE_STATE, NodeStateChanged.class);
   }
 
   @AfterAll
   static void disconnect() {
     changes.close();
-    traffic.close();
   }
 
   @BeforeEach
@@ -127,7 +124,9 @@ class NodeRegistryTest {
   @Test
   void a_heartbeating_node_is_online_with_its_load_and_listed_for_its_app() {
     String node = app + "-a";
-    assertThat(beat(node, "test-token", app).getStatusCode()).isEqualTo(HttpStatus.NO_CONTENT);
+    ResponseEntity<String> answer = beat(node, "test-token", app);
+    assertThat(answer.getStatusCode()).isEqualTo(HttpStatus.OK);
+    assertThat(answer.getBody()).contains("\"leaseTtl\":\"PT8S\"");
 
     List<Map<String, Object>> listed = nodes(app);
     assertThat(listed).hasSize(1);
@@ -140,7 +139,7 @@ class NodeRegistryTest {
   }
 
   @Test
-  void a_silent_node_turns_suspect_then_offline_and_its_running_execution_runs_again()
+  void a_silent_node_turns_suspect_then_offline_and_its_running_execution_is_left_to_its_lease()
       throws Exception {
     String node = app + "-a";
     FireEvent fire = runningOnNewNode(node);
@@ -154,24 +153,15 @@ class NodeRegistryTest {
     clock.advance(Duration.ofMillis(1));
     assertThat(scanFor(node)).containsExactly(NodeState.OFFLINE);
 
-    // The failover is a new attempt of the same execution, sent to the app's agents at once.
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(() -> !traffic.firesOf(fire.executionId(), 2).isEmpty());
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .untilAsserted(
-            () ->
-                assertThat(
-                        jdbc.queryForMap(
-                            "SELECT status, attempt, trigger_type FROM scheduler_job_execution"
-                                + " WHERE execution_id = ?",
-                            fire.executionId()))
-                    .containsEntry("status", "WAITING")
-                    .containsEntry("attempt", 2)
-                    .containsEntry("trigger_type", "FAILOVER"));
-    assertThat(TestAttempts.of(queries, fire.executionId()))
-        .containsExactly("1:ABANDONED", "2:WAITING");
+    // OFFLINE says the node is silent, not that it stopped running what it holds (a pause, a
+    // partition): its execution stays its own.
+    assertThat(
+            jdbc.queryForMap(
+                "SELECT status, attempt FROM scheduler_job_execution WHERE execution_id = ?",
+                fire.executionId()))
+        .containsEntry("status", "RUNNING")
+        .containsEntry("attempt", 1);
+    assertThat(TestAttempts.of(queries, fire.executionId())).containsExactly("1:RUNNING");
     awaitChange(node, NodeState.ONLINE, NodeState.SUSPECT);
     awaitChange(node, NodeState.SUSPECT, NodeState.OFFLINE);
 
@@ -184,11 +174,10 @@ class NodeRegistryTest {
   void a_replica_that_just_started_does_not_count_the_silence_from_before_it_listened()
       throws Exception {
     String node = app + "-a";
-    FireEvent fire = runningOnNewNode(node);
+    runningOnNewNode(node);
     // Every replica was down for 20 s; the node kept running its execution but nobody heard it.
     clock.advance(Duration.ofSeconds(20));
-    NodeWatch restarted =
-        new NodeWatch(registry, properties, ingest, dispatcher, jdbcClient, clock);
+    NodeWatch restarted = new NodeWatch(registry, properties, dispatcher, clock);
     restarted.listening();
 
     clock.advance(Duration.ofSeconds(2));
@@ -198,18 +187,13 @@ class NodeRegistryTest {
     assertThat(scanFor(restarted, node)).containsExactly(NodeState.SUSPECT);
     clock.advance(Duration.ofSeconds(3).plusMillis(1)); // 9 s of silence heard by the replica
     assertThat(scanFor(restarted, node)).containsExactly(NodeState.OFFLINE);
-    assertThat(
-            jdbc.queryForObject(
-                "SELECT trigger_type FROM scheduler_job_execution WHERE execution_id = ?",
-                String.class,
-                fire.executionId()))
-        .isEqualTo("FAILOVER");
   }
 
   @Test
-  void a_node_that_leaves_is_offline_at_once_and_an_unknown_one_is_not_found() {
+  void a_node_that_leaves_is_offline_at_once_keeps_what_it_runs_and_an_unknown_one_is_not_found()
+      throws Exception {
     String node = app + "-a";
-    beat(node, "test-token", app);
+    FireEvent fire = runningOnNewNode(node);
 
     ResponseEntity<String> left = leave(node);
     ResponseEntity<String> unknown = leave(app + "-nobody");
@@ -217,6 +201,8 @@ class NodeRegistryTest {
     assertThat(left.getStatusCode()).isEqualTo(HttpStatus.NO_CONTENT);
     assertThat(nodes(app).get(0)).containsEntry("state", "OFFLINE");
     assertThat(unknown.getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+    // Anyone holding the agent token could call it: it must not make running work run twice.
+    assertThat(TestAttempts.of(queries, fire.executionId())).containsExactly("1:RUNNING");
   }
 
   // ---- helpers
@@ -262,7 +248,9 @@ class NodeRegistryTest {
             1_000_000L,
             4_000_000L,
             "test",
-            clock.instant());
+            clock.instant(),
+            List.of(),
+            List.of());
     return http.exchange(
         "/api/v1/nodes/heartbeat",
         HttpMethod.POST,

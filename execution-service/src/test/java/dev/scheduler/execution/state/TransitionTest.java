@@ -81,14 +81,31 @@ class TransitionTest {
   @Test
   void an_abandoned_attempt_fails_over_even_without_retries_but_not_forever() {
     var first = Transition.onEvent(running(1), event(ExecutionEventType.ABANDONED, 1, 5), NO_RETRY);
-    assertThat(first.state().status()).isEqualTo(ExecutionStatus.ABANDONED);
+    // RETRYING, due at once: the retry resend sends it again should this send be lost.
+    assertThat(first.state().status()).isEqualTo(ExecutionStatus.RETRYING);
+    assertThat(first.state().nextRetryAt()).isEqualTo(first.state().finishedAt());
     assertThat(first.next()).isEqualTo(Next.FAILOVER);
     assertThat(first.nextDelay()).isZero();
 
     int limit = NO_RETRY.maxAttempts() + Transition.FAILOVER_ATTEMPTS;
     var last =
         Transition.onEvent(running(limit), event(ExecutionEventType.ABANDONED, limit, 5), NO_RETRY);
+    assertThat(last.state().status()).isEqualTo(ExecutionStatus.ABANDONED);
     assertThat(last.next()).isNull();
+  }
+
+  @Test
+  void a_lost_lease_fails_over_like_an_abandoned_attempt() {
+    var lost = Transition.onEvent(running(1), event(ExecutionEventType.LEASE_LOST, 1, 5), NO_RETRY);
+    assertThat(lost.state().status()).isEqualTo(ExecutionStatus.RETRYING);
+    assertThat(lost.next()).isEqualTo(Next.FAILOVER);
+
+    // Reported after the lease watch ended the attempt ABANDONED: stale, changes nothing.
+    var ended = Transition.onEvent(running(1), event(ExecutionEventType.ABANDONED, 1, 5), NO_RETRY);
+    var late =
+        Transition.onEvent(ended.state(), event(ExecutionEventType.LEASE_LOST, 1, 6), NO_RETRY);
+    assertThat(late.verdict()).isEqualTo(Transition.Verdict.STALE);
+    assertThat(late.next()).isNull();
   }
 
   @Test

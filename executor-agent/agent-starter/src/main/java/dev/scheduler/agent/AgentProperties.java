@@ -26,10 +26,10 @@ import org.springframework.validation.annotation.Validated;
  *     same job) at once; the agent takes no more fire events while full
  * @param heartbeatInterval how often the instance reports its liveness and load
  * @param nameServer address of the broker's name server ({@code host:port;host:port})
- * @param redis where the execution guard lives
- * @param guardTtl how long an execution guard lives without renewal; renewed every third of it
- *     while the handler runs, so an agent that dies frees its executions after this long
- * @param doneTtl how long the DONE marker of a finished execution keeps a redelivered duplicate out
+ * @param leaseMargin how much sooner than execution-service this instance counts a lease as run out
+ *     when it could not renew it (the lease's time, 8 s by default, comes from execution-service):
+ *     its handler is stopped before another attempt can be granted elsewhere. It covers a slow
+ *     heartbeat's round trip and the difference between the two clocks' rates
  * @param defaultTimeout timeout of a fire event that carries none
  * @param shutdownGrace how long a stopping agent lets running handlers finish before interrupting
  *     them and reporting them ABANDONED, to be run elsewhere
@@ -52,9 +52,7 @@ public record AgentProperties(
     @DefaultValue("8") @Min(1) @Max(1024) int capacity,
     @DefaultValue("2s") Duration heartbeatInterval,
     @DefaultValue("127.0.0.1:9876") @NotBlank String nameServer,
-    @Valid @DefaultValue Redis redis,
-    @DefaultValue("30s") Duration guardTtl,
-    @DefaultValue("24h") Duration doneTtl,
+    @DefaultValue("2s") Duration leaseMargin,
     @DefaultValue("10m") Duration defaultTimeout,
     @DefaultValue("30s") Duration shutdownGrace,
     @DefaultValue("500ms") Duration logFlushInterval,
@@ -64,22 +62,13 @@ public record AgentProperties(
     @Valid @DefaultValue Shell shell) {
 
   /**
-   * The Redis that holds execution guards; the agent keeps its own connection to it.
-   *
-   * @param url a Redis URI ({@code redis://[:password@]host:port[/database]})
-   * @param commandTimeout how long one guard command may take before the fire is put back
-   */
-  public record Redis(
-      @DefaultValue("redis://127.0.0.1:6379") @NotBlank String url,
-      @DefaultValue("2s") Duration commandTimeout) {}
-
-  /**
-   * Where heartbeats go: execution-service, found through discovery, or at a fixed address.
+   * Where heartbeats and lease claims go: execution-service, found through discovery, or at a fixed
+   * address.
    *
    * @param serviceId execution-service's id in discovery
    * @param url a fixed base URL of execution-service; wins over discovery when set
    * @param token the agent token execution-service expects in {@code X-Scheduler-Agent-Token}
-   * @param timeout how long one heartbeat may take
+   * @param timeout how long one heartbeat or lease claim may take
    */
   public record Registry(
       @DefaultValue("execution-service") String serviceId,

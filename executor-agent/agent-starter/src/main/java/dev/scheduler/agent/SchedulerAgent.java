@@ -2,7 +2,6 @@ package dev.scheduler.agent;
 
 import dev.scheduler.agent.run.Consumers;
 import dev.scheduler.agent.run.DaemonThreads;
-import dev.scheduler.agent.run.ExecutionGuard;
 import dev.scheduler.agent.run.Heartbeats;
 import dev.scheduler.agent.run.Reporter;
 import dev.scheduler.agent.run.Runner;
@@ -31,7 +30,6 @@ public class SchedulerAgent implements SmartLifecycle {
   private final Runner runner;
   private final Consumers consumers;
   private final Heartbeats heartbeats;
-  private final ExecutionGuard guard;
   private static final Duration CONNECT_RETRY = Duration.ofSeconds(10);
   private volatile boolean running;
   private ScheduledExecutorService connector;
@@ -42,15 +40,13 @@ public class SchedulerAgent implements SmartLifecycle {
       Reporter reporter,
       Runner runner,
       Consumers consumers,
-      Heartbeats heartbeats,
-      ExecutionGuard guard) {
+      Heartbeats heartbeats) {
     this.identity = identity;
     this.properties = properties;
     this.reporter = reporter;
     this.runner = runner;
     this.consumers = consumers;
     this.heartbeats = heartbeats;
-    this.guard = guard;
   }
 
   @Override
@@ -115,7 +111,6 @@ public class SchedulerAgent implements SmartLifecycle {
     consumers.stopControl();
     heartbeats.close();
     reporter.close(Duration.ofSeconds(5));
-    guard.close();
     log.info("scheduler agent {} stopped", identity.nodeId());
   }
 

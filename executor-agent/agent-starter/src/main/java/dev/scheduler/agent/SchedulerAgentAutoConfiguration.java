@@ -5,10 +5,13 @@ import dev.scheduler.agent.handler.HttpJobType;
 import dev.scheduler.agent.handler.SchedulerJobMethods;
 import dev.scheduler.agent.handler.ShellJobPlugin;
 import dev.scheduler.agent.run.Consumers;
-import dev.scheduler.agent.run.ExecutionGuard;
 import dev.scheduler.agent.run.Heartbeats;
+import dev.scheduler.agent.run.LeaseClient;
+import dev.scheduler.agent.run.Leases;
+import dev.scheduler.agent.run.RegistryHttp;
 import dev.scheduler.agent.run.Reporter;
 import dev.scheduler.agent.run.Runner;
+import dev.scheduler.agent.run.Ticker;
 import java.net.URI;
 import java.time.Clock;
 import java.util.List;
@@ -68,10 +71,22 @@ public class SchedulerAgentAutoConfiguration {
     return new ShellJobPlugin();
   }
 
-  @Bean(destroyMethod = "")
+  @Bean
   @ConditionalOnMissingBean
-  ExecutionGuard schedulerExecutionGuard(AgentProperties properties, AgentIdentity identity) {
-    return new ExecutionGuard(properties, identity.nodeId());
+  RegistryHttp schedulerRegistryHttp(AgentProperties properties, RegistryEndpoints endpoints) {
+    return new RegistryHttp(endpoints, properties.registry());
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  Leases schedulerLeases(AgentProperties properties) {
+    return new Leases(Ticker.SYSTEM, properties.leaseMargin());
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  LeaseClient schedulerLeaseClient(AgentIdentity identity, RegistryHttp http, Leases leases) {
+    return new LeaseClient(http, identity.nodeId(), identity.app(), Ticker.SYSTEM, leases);
   }
 
   @Bean(destroyMethod = "")
@@ -86,14 +101,16 @@ public class SchedulerAgentAutoConfiguration {
       AgentProperties properties,
       AgentIdentity identity,
       HandlerRegistry handlers,
-      ExecutionGuard guard,
+      LeaseClient leaseClient,
+      Leases leases,
       Reporter reporter,
       ObjectProvider<Clock> clock) {
     return new Runner(
         identity.nodeId(),
         properties,
         handlers,
-        guard,
+        leaseClient,
+        leases,
         reporter,
         clock.getIfAvailable(Clock::systemUTC));
   }
@@ -110,14 +127,17 @@ public class SchedulerAgentAutoConfiguration {
       AgentProperties properties,
       AgentIdentity identity,
       Runner runner,
-      RegistryEndpoints endpoints,
+      Leases leases,
+      RegistryHttp registry,
       ObjectProvider<Clock> clock,
       Environment environment) {
     return new Heartbeats(
         identity,
         properties,
         runner,
-        endpoints,
+        leases,
+        registry,
+        Ticker.SYSTEM,
         clock.getIfAvailable(Clock::systemUTC),
         environment.getProperty("server.port", Integer.class, 8080));
   }
@@ -139,12 +159,11 @@ public class SchedulerAgentAutoConfiguration {
       Reporter reporter,
       Runner runner,
       Consumers consumers,
-      Heartbeats heartbeats,
-      ExecutionGuard guard) {
-    return new SchedulerAgent(identity, properties, reporter, runner, consumers, heartbeats, guard);
+      Heartbeats heartbeats) {
+    return new SchedulerAgent(identity, properties, reporter, runner, consumers, heartbeats);
   }
 
-  /** Base URLs of execution-service for heartbeats. */
+  /** Base URLs of execution-service, for heartbeats and lease claims. */
   @FunctionalInterface
   public interface RegistryEndpoints extends Supplier<List<URI>> {}
 

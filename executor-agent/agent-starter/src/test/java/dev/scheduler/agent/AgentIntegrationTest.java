@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.scheduler.agent.run.Heartbeats;
 import dev.scheduler.agent.run.Runner;
 import dev.scheduler.contracts.BlockStrategy;
 import dev.scheduler.contracts.Contracts;
@@ -13,6 +12,7 @@ import dev.scheduler.contracts.ExecutionEvent;
 import dev.scheduler.contracts.ExecutionEventType;
 import dev.scheduler.contracts.FireEvent;
 import dev.scheduler.contracts.Heartbeat;
+import dev.scheduler.contracts.HeldLease;
 import dev.scheduler.contracts.Ids;
 import dev.scheduler.contracts.JobType;
 import dev.scheduler.contracts.Json;
@@ -20,16 +20,13 @@ import dev.scheduler.contracts.LogLine;
 import dev.scheduler.contracts.Topics;
 import dev.scheduler.testkit.EmbeddedRocketMq;
 import dev.scheduler.testkit.FireTraffic;
-import dev.scheduler.testkit.RedisEndpoint;
-import dev.scheduler.testkit.TestRedis;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.SetArgs;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -58,8 +55,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 
 /**
- * Agents as business applications run them, against the real broker and Redis: fire events go in
- * through the fire topic, execution events are read back from the execution topic.
+ * Agents as business applications run them, against the real broker: fire events go in through the
+ * fire topic, execution events are read back from the execution topic; leases come from a stand-in
+ * of execution-service's agent endpoints ({@link TestLeaseAuthority}).
  */
 class AgentIntegrationTest {
 
@@ -70,6 +68,7 @@ class AgentIntegrationTest {
   static final Map<String, List<String>> runs = new ConcurrentHashMap<>();
 
   private final List<ConfigurableApplicationContext> agents = new CopyOnWriteArrayList<>();
+  private TestLeaseAuthority authority;
   private String app;
   private long jobIds;
 
@@ -89,11 +88,13 @@ class AgentIntegrationTest {
     app = "agent-it-" + UUID.randomUUID().toString().substring(0, 8);
     // Job ids unique per test, so that guards left by earlier runs never match.
     jobIds = Math.abs(UUID.randomUUID().getMostSignificantBits() % 1_000_000_000L) * 100;
+    authority = new TestLeaseAuthority();
   }
 
   @AfterEach
   void stopAgents() {
     agents.forEach(ConfigurableApplicationContext::close);
+    authority.close();
   }
 
   @Test
@@ -139,10 +140,7 @@ class AgentIntegrationTest {
         .extracting(LogLine::message)
         .containsExactly("hello region=tokyo");
     assertThat(runs.get(fire.executionId())).containsExactly("node-a");
-    // the guard still keeps a redelivery out
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> "DONE:SUCCEEDED".equals(guard(fire.attemptKey())));
+    assertThat(authority.token(fire.executionId())).isEqualTo(1);
   }
 
   @Test
@@ -223,78 +221,135 @@ class AgentIntegrationTest {
   }
 
   @Test
-  void a_fire_whose_lease_a_dead_node_held_is_ended_abandoned_once_the_lease_runs_out()
-      throws Exception {
+  void a_fire_whose_attempt_was_granted_to_another_node_is_dropped_unrun() throws Exception {
     SchedulerAgent agent = agent("node-a");
     FireEvent fire = fire(19, "quick", 0, 1, BlockStrategy.SERIAL, Duration.ofMinutes(1));
-    // A node took this attempt and died before its start was on record: its lease runs out
-    // unrenewed. It may have run there, so it must not run here under the same attempt.
-    long leaseUntil = Instant.now().plusSeconds(3).toEpochMilli();
-    setGuard(fire.attemptKey(), "node-dead|until:" + leaseUntil, Duration.ofHours(1));
+    // Another node holds it: it runs there, or execution-service fails it over once its lease
+    // runs out, as the next attempt.
+    authority.granted(fire.executionId(), 1, "node-elsewhere");
 
     publish(fire);
 
-    // Held elsewhere at first; the broker delivers it again (first retry after 10 s).
-    ExecutionEvent abandoned = awaitType(fire.executionId(), ExecutionEventType.ABANDONED);
-    assertThat(abandoned.time().toEpochMilli()).isGreaterThan(leaseUntil);
-    assertThat(abandoned.error()).contains("node-dead").contains("next attempt");
-    assertThat(abandoned.reportedStart()).isNull();
+    await().atMost(Duration.ofSeconds(20)).until(() -> agent.runner().duplicates() == 1);
     assertThat(runs.get(fire.executionId())).isNull();
-    assertThat(guard(fire.attemptKey())).isEqualTo("DONE:ABANDONED");
-    assertThat(agent.runner().outcomes(ExecutionEventType.ABANDONED)).isEqualTo(1);
+    assertThat(eventsOf(fire.executionId())).isEmpty();
 
-    // the next attempt (as execution-service sends it) runs here
+    // that node's lease runs out; the next attempt (as execution-service sends it after the
+    // failover) runs here, under a higher token
+    authority.lapse(fire.executionId());
     FireEvent next = fire.nextAttempt(2, Instant.now());
     publish(next);
     await().atMost(Duration.ofSeconds(20)).until(() -> runs.get(fire.executionId()) != null);
     assertThat(runs.get(fire.executionId())).containsExactly("node-a");
+    assertThat(authority.token(fire.executionId())).isEqualTo(2);
   }
 
   @Test
-  void a_fire_whose_guard_an_agent_before_leases_took_runs_here_once_that_guard_expires()
+  void a_retry_waits_while_the_earlier_attempt_is_held_and_runs_once_that_lease_is_released()
       throws Exception {
-    SchedulerAgent agent = agent("node-a");
-    FireEvent fire = fire(14, "quick", 0, 1, BlockStrategy.SERIAL, Duration.ofMinutes(1));
-    // An agent of the release before leases wrote its plain node id with a short TTL.
-    setGuard(fire.attemptKey(), "node-dead", Duration.ofSeconds(3));
+    agent("node-a", "scheduler.agent.heartbeat-interval=200ms");
+    FireEvent fire = fire(14, "slow", 0, 1, BlockStrategy.SERIAL, Duration.ofSeconds(1));
+    publish(fire);
+    // Timed out: reported at once, while the handler's thread may still run.
+    assertThat(last(awaitOutcome(fire.executionId())).type())
+        .isEqualTo(ExecutionEventType.TIMED_OUT);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> SlowHandler.interrupted.contains(fire.executionId()));
+    // Its thread is done: the next heartbeat gives the lease up.
+    await().atMost(Duration.ofSeconds(10)).until(() -> !authority.held(fire.executionId()));
+    assertThat(authority.beats)
+        .anySatisfy(b -> assertThat(b.released()).contains(new HeldLease(fire.executionId(), 1)));
 
+    FireEvent retry = fire.nextAttempt(2, Instant.now());
+    publish(retry);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> traffic.eventsOf(fire.executionId()).stream().anyMatch(e -> e.attempt() == 2));
+    assertThat(authority.token(fire.executionId())).isEqualTo(2);
+  }
+
+  @Test
+  void a_handler_whose_lease_cannot_be_renewed_is_stopped_and_never_reports_success()
+      throws Exception {
+    // execution-service answers lease claims, then cannot be reached for heartbeats (a partition):
+    // with a 2 s lease and a 500 ms margin, the handler must be stopped within 1.5 s of its claim.
+    authority.ttl = Duration.ofSeconds(2);
+    authority.heartbeatsAway = true;
+    SchedulerAgent agent =
+        agent(
+            "node-a",
+            "scheduler.agent.heartbeat-interval=200ms",
+            "scheduler.agent.lease-margin=500ms");
+    FireEvent fire = fire(20, "stubborn", 0, 1, BlockStrategy.SERIAL, Duration.ofMinutes(1));
     publish(fire);
 
-    // The broker delivers it again (first retry after 10 s) and then it runs, once.
+    ExecutionEvent outcome = last(awaitOutcome(fire.executionId()));
+    assertThat(outcome.type()).isEqualTo(ExecutionEventType.LEASE_LOST);
+    assertThat(outcome.error()).contains("lease of node node-a was lost").contains("not renewed");
+    // The handler ignored the interrupt and went on; its side effect check stopped it, and what it
+    // returned is not reported.
     await()
-        .atMost(Duration.ofSeconds(60))
-        .until(
-            () ->
-                eventsOf(fire.executionId()).stream()
-                    .anyMatch(e -> e.type() == ExecutionEventType.SUCCEEDED));
-    assertThat(runs.get(fire.executionId())).containsExactly("node-a");
-    assertThat(agent.runner().duplicates()).isZero();
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> StubbornHandler.refused.contains(fire.executionId()));
+    assertThat(eventsOf(fire.executionId()))
+        .noneMatch(e -> e.type() == ExecutionEventType.SUCCEEDED);
+    assertThat(agent.runner().outcomes(ExecutionEventType.LEASE_LOST)).isEqualTo(1);
+    assertThat(StubbornHandler.sideEffects).doesNotContain(fire.executionId());
   }
 
   @Test
-  void a_fire_whose_start_another_node_put_on_record_is_dropped_and_its_guard_says_so()
+  void a_handler_whose_lease_execution_service_took_back_is_stopped_and_reports_lease_lost()
       throws Exception {
+    agent("node-a", "scheduler.agent.heartbeat-interval=200ms");
+    FireEvent fire = fire(21, "slow", 0, 1, BlockStrategy.SERIAL, Duration.ofMinutes(1));
+    publish(fire);
+    awaitType(fire.executionId(), ExecutionEventType.STARTED);
+
+    authority.revoked.add(new HeldLease(fire.executionId(), 1));
+
+    ExecutionEvent outcome = last(awaitOutcome(fire.executionId()));
+    assertThat(outcome.type()).isEqualTo(ExecutionEventType.LEASE_LOST);
+    assertThat(outcome.error()).contains("no longer counts this node as its holder");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> SlowHandler.interrupted.contains(fire.executionId()));
+  }
+
+  @Test
+  void handlers_get_a_fencing_token_that_rises_with_every_granted_attempt() throws Exception {
+    agent("node-a");
+    FireEvent fire = fire(22, "fenced", 0, 1, BlockStrategy.SERIAL, Duration.ofMinutes(1));
+    publish(fire);
+    await().atMost(Duration.ofSeconds(20)).until(() -> tokens.containsKey(fire.attemptKey()));
+
+    // its success on record releases the lease (execution-service's ingest does that)
+    authority.lapse(fire.executionId());
+    FireEvent retry = fire.nextAttempt(2, Instant.now());
+    publish(retry);
+    await().atMost(Duration.ofSeconds(20)).until(() -> tokens.containsKey(retry.attemptKey()));
+
+    assertThat(tokens.get(fire.attemptKey())).isEqualTo(1);
+    assertThat(tokens.get(retry.attemptKey())).isEqualTo(2);
+  }
+
+  @Test
+  void a_fire_taken_while_execution_service_is_away_runs_once_it_is_back() throws Exception {
+    authority.claimsAway = true;
     SchedulerAgent agent = agent("node-a");
-    FireEvent started = fire(15, "quick", 0, 1, BlockStrategy.SERIAL, Duration.ofMinutes(1));
-    // That node's start is on record: if it died, execution-service fails the attempt over.
-    setGuard(started.attemptKey(), "node-dead|started", Duration.ofMinutes(1));
-
-    publish(started);
-
-    await().atMost(Duration.ofSeconds(20)).until(() -> agent.runner().duplicates() == 1);
-    assertThat(runs.get(started.executionId())).isNull();
-
-    // A fire this agent runs: its guard says started, then DONE.
-    FireEvent own = fire(16, "slow", 0, 1, BlockStrategy.SERIAL, Duration.ofMinutes(1));
-    publish(own);
-    awaitType(own.executionId(), ExecutionEventType.STARTED);
+    FireEvent fire = fire(23, "quick", 0, 1, BlockStrategy.SERIAL, Duration.ofMinutes(1));
+    publish(fire);
     await()
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> "node-a|started".equals(guard(own.attemptKey())));
-    agent.runner().cancel(own.executionId(), 0, "enough");
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> "DONE:CANCELLED".equals(guard(own.attemptKey())));
+        .pollDelay(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> runs.get(fire.executionId()) == null);
+
+    authority.claimsAway = false;
+
+    assertThat(last(awaitOutcome(fire.executionId())).type())
+        .isEqualTo(ExecutionEventType.SUCCEEDED);
+    assertThat(runs.get(fire.executionId())).containsExactly("node-a");
+    assertThat(agent.runner().duplicates()).isZero();
   }
 
   @Test
@@ -484,52 +539,32 @@ class AgentIntegrationTest {
   }
 
   @Test
-  void heartbeats_carry_the_load_and_token_and_a_failing_registry_never_stops_jobs()
+  void heartbeats_carry_the_load_the_token_and_the_held_leases_and_a_stop_says_goodbye()
       throws Exception {
-    HttpServer registry = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    Queue<Heartbeat> beats = new ConcurrentLinkedQueue<>();
-    Queue<String> tokens = new ConcurrentLinkedQueue<>();
-    Queue<String> farewells = new ConcurrentLinkedQueue<>();
-    registry.createContext(
-        "/api/v1/nodes",
-        exchange -> {
-          if (exchange.getRequestMethod().equals("DELETE")) {
-            farewells.add(exchange.getRequestURI().getPath());
-            exchange.sendResponseHeaders(204, -1);
-          } else {
-            beats.add(Json.fromBytes(exchange.getRequestBody().readAllBytes(), Heartbeat.class));
-            tokens.add(
-                String.valueOf(exchange.getRequestHeaders().getFirst(Heartbeats.TOKEN_HEADER)));
-            exchange.sendResponseHeaders(503, -1); // the registry is unwell
-          }
-          exchange.close();
-        });
-    registry.start();
-    try {
-      agent(
-          "node-a",
-          "scheduler.agent.heartbeat-interval=200ms",
-          "scheduler.agent.registry.token=s3cret",
-          "scheduler.agent.registry.url=http://127.0.0.1:" + registry.getAddress().getPort());
-      await().atMost(Duration.ofSeconds(20)).until(() -> beats.size() >= 2);
+    SchedulerAgent agent = agent("node-a", "scheduler.agent.heartbeat-interval=200ms");
+    FireEvent fire = fire(13, "slow", 0, 1, BlockStrategy.SERIAL, Duration.ofMinutes(1));
+    publish(fire);
+    awaitType(fire.executionId(), ExecutionEventType.STARTED);
 
-      FireEvent fire = fire(13, "quick", 0, 1, BlockStrategy.SERIAL, Duration.ofMinutes(1));
-      publish(fire);
-      assertThat(last(awaitOutcome(fire.executionId())).type())
-          .isEqualTo(ExecutionEventType.SUCCEEDED);
+    HeldLease held = new HeldLease(fire.executionId(), 1);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> authority.beats.stream().anyMatch(b -> b.leases().contains(held)));
+    Heartbeat beat = authority.beats.peek();
+    assertThat(beat.nodeId()).isEqualTo("node-a");
+    assertThat(beat.app()).isEqualTo(app);
+    assertThat(beat.capacity()).isEqualTo(4);
+    assertThat(beat.heapUsedBytes()).isPositive();
+    assertThat(authority.tokens).isNotEmpty().allMatch("s3cret"::equals);
+    // renewed well past the lease's 8 s: still running, never stopped
+    await()
+        .pollDelay(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(12))
+        .until(() -> agent.runner().running() == 1);
+    assertThat(eventsOf(fire.executionId())).noneMatch(e -> e.type().terminal());
 
-      Heartbeat beat = beats.peek();
-      assertThat(beat.nodeId()).isEqualTo("node-a");
-      assertThat(beat.app()).isEqualTo(app);
-      assertThat(beat.capacity()).isEqualTo(4);
-      assertThat(beat.heapUsedBytes()).isPositive();
-      assertThat(tokens).allMatch("s3cret"::equals);
-
-      agents.remove(0).close();
-      assertThat(farewells).containsExactly("/api/v1/nodes/node-a");
-    } finally {
-      registry.stop(0);
-    }
+    agents.remove(0).close();
+    assertThat(authority.farewells).containsExactly("/api/v1/nodes/node-a");
   }
 
   @Test
@@ -606,7 +641,6 @@ class AgentIntegrationTest {
   // ---- helpers
 
   private SchedulerAgent agent(String nodeId, String... extra) {
-    RedisEndpoint redis = TestRedis.endpoint();
     List<String> properties =
         new ArrayList<>(
             List.of(
@@ -614,9 +648,12 @@ class AgentIntegrationTest {
                 "scheduler.agent.node-id=" + nodeId,
                 "scheduler.agent.capacity=4",
                 "scheduler.agent.name-server=" + broker.nameServerAddress(),
-                "scheduler.agent.redis.url=redis://" + redis.host() + ":" + redis.port(),
-                "scheduler.agent.log-flush-interval=100ms",
-                "scheduler.agent.heartbeat-interval=1h"));
+                "scheduler.agent.registry.url=" + authority.url(),
+                "scheduler.agent.registry.token=s3cret",
+                "scheduler.agent.log-flush-interval=100ms"));
+    if (Arrays.stream(extra).noneMatch(p -> p.startsWith("scheduler.agent.heartbeat-interval"))) {
+      properties.add("scheduler.agent.heartbeat-interval=1h");
+    }
     properties.addAll(List.of(extra));
     ConfigurableApplicationContext context =
         new SpringApplicationBuilder(AgentApp.class)
@@ -698,26 +735,6 @@ class AgentIntegrationTest {
         Duration.ofSeconds(30));
   }
 
-  /** Sets the execution guard of an attempt as another agent would have. */
-  private static void setGuard(String attemptKey, String value, Duration ttl) {
-    redis(c -> c.set("scheduler:guard:" + attemptKey, value, SetArgs.Builder.px(ttl.toMillis())));
-  }
-
-  private static String guard(String attemptKey) {
-    return redis(c -> c.get("scheduler:guard:" + attemptKey));
-  }
-
-  private static <T> T redis(
-      java.util.function.Function<io.lettuce.core.api.sync.RedisCommands<String, String>, T> call) {
-    RedisEndpoint endpoint = TestRedis.endpoint();
-    RedisClient client = RedisClient.create("redis://" + endpoint.host() + ":" + endpoint.port());
-    try (var connection = client.connect()) {
-      return call.apply(connection.sync());
-    } finally {
-      client.shutdown();
-    }
-  }
-
   private static void publish(FireEvent fire) {
     traffic.publish(fire);
   }
@@ -738,6 +755,9 @@ class AgentIntegrationTest {
     return seen.stream().filter(e -> e.type().terminal()).findFirst().orElseThrow();
   }
 
+  /** Fencing tokens handlers saw, by attempt key. */
+  static final Map<String, Long> tokens = new ConcurrentHashMap<>();
+
   /** A business application with a few handlers. */
   @SpringBootConfiguration
   @ImportAutoConfiguration({
@@ -754,6 +774,11 @@ class AgentIntegrationTest {
     @Bean
     SlowHandler slowHandler() {
       return new SlowHandler();
+    }
+
+    @Bean
+    StubbornHandler stubbornHandler() {
+      return new StubbornHandler();
     }
   }
 
@@ -779,6 +804,46 @@ class AgentIntegrationTest {
     @SchedulerJob("fail")
     void fail() {
       throw new IllegalStateException("on purpose");
+    }
+
+    @SchedulerJob("fenced")
+    void fenced(JobContext context) {
+      context.checkLease();
+      tokens.put(context.executionId() + "#" + context.attempt(), context.fencingToken());
+    }
+  }
+
+  /**
+   * Works 3 s whatever happens (it ignores interrupts), then makes its side effect only if its
+   * lease still holds, as a handler should.
+   */
+  static class StubbornHandler implements JobHandler {
+    static final Queue<String> sideEffects = new ConcurrentLinkedQueue<>();
+    static final Queue<String> refused = new ConcurrentLinkedQueue<>();
+
+    @Override
+    public String name() {
+      return "stubborn";
+    }
+
+    @Override
+    public Object run(JobContext context) {
+      long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+      while (System.nanoTime() - until < 0) {
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException e) {
+          // ignored on purpose: stands for code that does not stop when asked
+        }
+      }
+      try {
+        context.checkLease();
+      } catch (LeaseLostException e) {
+        refused.add(context.executionId());
+        throw e;
+      }
+      sideEffects.add(context.executionId());
+      return "done";
     }
   }
 

@@ -11,8 +11,6 @@ import dev.scheduler.contracts.JobType;
 import dev.scheduler.contracts.Json;
 import dev.scheduler.contracts.Topics;
 import dev.scheduler.testkit.FreePorts;
-import dev.scheduler.testkit.RedisEndpoint;
-import dev.scheduler.testkit.TestRedis;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
@@ -46,6 +44,9 @@ import org.springframework.context.annotation.Bean;
  */
 @Tag("benchmark")
 class AgentOverheadBenchmarkTest {
+
+  /** execution-service's lease endpoints, in memory: the agent claims every fire there. */
+  private static final TestLeaseAuthority LEASES = new TestLeaseAuthority();
 
   private static final int WARM_UP = 10_000;
   private static final int MEASURED = 20_000;
@@ -119,7 +120,7 @@ class AgentOverheadBenchmarkTest {
         double seconds = (wallEnd - cpuAt[1]) / 1e9;
         rows.add(
             String.format(
-                "| CPU per execution, empty handler (fire taken, guard, run, SUCCEEDED with its"
+                "| CPU per execution, empty handler (fire taken, lease claimed, run, SUCCEEDED with its"
                     + " start, DONE marker), warm | %.3f ms |",
                 cpuPerExecution));
         rows.add(
@@ -198,7 +199,6 @@ class AgentOverheadBenchmarkTest {
 
   private static ConfigurableApplicationContext agent(
       String nameServer, String app, String... extra) {
-    RedisEndpoint redis = TestRedis.endpoint();
     return new SpringApplicationBuilder(BenchApp.class)
         .web(WebApplicationType.NONE)
         .properties(extra)
@@ -206,7 +206,7 @@ class AgentOverheadBenchmarkTest {
             "scheduler.agent.app=" + app,
             "scheduler.agent.capacity=16",
             "scheduler.agent.name-server=" + nameServer,
-            "scheduler.agent.redis.url=redis://" + redis.host() + ":" + redis.port(),
+            "scheduler.agent.registry.url=" + LEASES.url(),
             "scheduler.agent.heartbeat-interval=1h",
             "logging.level.root=WARN")
         .run();

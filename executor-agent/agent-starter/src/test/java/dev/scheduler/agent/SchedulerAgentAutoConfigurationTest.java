@@ -9,8 +9,9 @@ import com.alibaba.cloud.nacos.util.UtilIPv6AutoConfiguration;
 import dev.scheduler.agent.handler.HandlerRegistry;
 import dev.scheduler.agent.handler.ShellJobPlugin;
 import dev.scheduler.agent.run.Consumers;
-import dev.scheduler.agent.run.ExecutionGuard;
 import dev.scheduler.agent.run.Heartbeats;
+import dev.scheduler.agent.run.LeaseClient;
+import dev.scheduler.agent.run.Leases;
 import dev.scheduler.agent.run.Reporter;
 import dev.scheduler.agent.run.Runner;
 import dev.scheduler.contracts.FireEvent;
@@ -131,12 +132,13 @@ class SchedulerAgentAutoConfigurationTest {
                   .hasSingleBean(Runner.class)
                   .hasSingleBean(Consumers.class)
                   .hasSingleBean(Reporter.class)
-                  .hasSingleBean(ExecutionGuard.class)
+                  .hasSingleBean(Leases.class)
+                  .hasSingleBean(LeaseClient.class)
                   .hasSingleBean(Heartbeats.class)
                   .hasSingleBean(HandlerRegistry.class)
                   .doesNotHaveBean(ShellJobPlugin.class);
               AgentProperties properties = context.getBean(AgentProperties.class);
-              assertThat(properties.guardTtl()).isEqualTo(Duration.ofSeconds(30));
+              assertThat(properties.leaseMargin()).isEqualTo(Duration.ofSeconds(2));
               assertThat(properties.http().allowedHosts()).isEmpty();
               assertThat(context.getBean(SchedulerAgent.class).isRunning()).isTrue();
             });

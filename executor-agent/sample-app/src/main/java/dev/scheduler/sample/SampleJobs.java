@@ -59,12 +59,14 @@ public class SampleJobs {
   /**
    * Works for as many milliseconds as its parameters say (default 0), then writes a line for the
    * run to this instance's tally file ({@code sample.tally-file}), which outlives the process: a
-   * run counted twice there ran twice.
+   * run counted twice there ran twice. The write is a side effect outside the platform, so it is
+   * made only while the lease is held, and carries the lease's fencing token.
    */
   @SchedulerJob("tally")
   public String tally(JobContext context) throws InterruptedException {
     long millis = parseNumber(context.params(), 0);
     Thread.sleep(millis);
+    context.checkLease();
     tally.add(context);
     return "counted";
   }

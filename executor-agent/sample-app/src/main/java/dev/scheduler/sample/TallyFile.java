@@ -11,10 +11,10 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * One line per finished run of the {@code tally} job (execution id, attempt, shard, due time),
- * appended to a file with one write each, so that the lines of an instance killed without warning
- * are kept. Checks of the platform's guarantees count runs from these files, independently of what
- * the platform recorded.
+ * One line per finished run of the {@code tally} job (execution id, attempt, shard, due time, the
+ * lease's fencing token), appended to a file with one write each, so that the lines of an instance
+ * killed without warning are kept. Checks of the platform's guarantees count runs from these files,
+ * independently of what the platform recorded.
  */
 @Component
 public class TallyFile {
@@ -38,6 +38,8 @@ public class TallyFile {
             + context.shardIndex()
             + " "
             + context.scheduledTime()
+            + " "
+            + context.fencingToken()
             + "\n";
     try {
       Files.writeString(

@@ -206,7 +206,7 @@ public class MinuteRollups {
         case SUCCEEDED -> succeeded++;
         case FAILED -> failed++;
         case TIMED_OUT -> timedOut++;
-        case CANCELLED, REJECTED, ABANDONED -> cancelled++;
+        case CANCELLED, REJECTED, ABANDONED, LEASE_LOST -> cancelled++;
         default -> {
           // not an outcome
         }

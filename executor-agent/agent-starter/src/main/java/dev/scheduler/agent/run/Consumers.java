@@ -7,6 +7,7 @@ import dev.scheduler.contracts.Json;
 import dev.scheduler.contracts.Topics;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.rocketmq.client.consumer.DefaultMQPushConsumer;
+import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyContext;
 import org.apache.rocketmq.client.consumer.listener.ConsumeConcurrentlyStatus;
 import org.apache.rocketmq.client.consumer.listener.MessageListenerConcurrently;
 import org.apache.rocketmq.client.exception.MQClientException;
@@ -37,8 +38,15 @@ public class Consumers {
 
   private static final int PULL_AHEAD_MIB = 16;
 
-  /** How long a taken fire stays unacknowledged while it waits to start. */
-  static final java.time.Duration START_WAIT = java.time.Duration.ofSeconds(30);
+  /**
+   * How long a consumer thread keeps asking an unreachable execution-service for a fire's lease
+   * before it gives the fire back to the broker (which delivers it again 10 s later, then at longer
+   * intervals). Asking again soon starts the fire as soon as execution-service is back.
+   */
+  static final java.time.Duration CLAIM_PATIENCE = java.time.Duration.ofSeconds(30);
+
+  /** The broker's delay level for a fire whose earlier attempt's lease is held: 5 s. */
+  private static final int BUSY_DELAY_LEVEL = 2;
 
   private final String nameServer;
   private final String app;
@@ -97,7 +105,7 @@ public class Consumers {
     consumer.setInstanceName(nodeId);
     // Only an app's first agent ever meets this: its group is new, gets its queues once the broker
     // has balanced them, and from the queues' end would skip fires sent in between. It reads from
-    // FIRST_START_LOOKBACK before its start instead; the execution guard drops a fire read twice.
+    // FIRST_START_LOOKBACK before its start instead; the lease drops a fire read twice.
     consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_TIMESTAMP);
     consumer.setConsumeTimestamp(
         UtilAll.timeMillisToHumanString3(
@@ -114,7 +122,7 @@ public class Consumers {
     consumer.setPullThresholdSizeForTopic(PULL_AHEAD_MIB);
     consumer.subscribe(Topics.FIRE, app);
     consumer.registerMessageListener(
-        (MessageListenerConcurrently) (messages, context) -> onFires(messages));
+        (MessageListenerConcurrently) (messages, context) -> take(messages, false, context));
     return consumer;
   }
 
@@ -123,7 +131,9 @@ public class Consumers {
       String group,
       String topic,
       String tag,
-      java.util.function.Function<java.util.List<MessageExt>, ConsumeConcurrentlyStatus> listener)
+      java.util.function.BiFunction<
+              java.util.List<MessageExt>, ConsumeConcurrentlyContext, ConsumeConcurrentlyStatus>
+          listener)
       throws MQClientException {
     DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(group);
     consumer.setNamesrvAddr(nameServer);
@@ -140,20 +150,23 @@ public class Consumers {
     consumer.setConsumeMessageBatchMaxSize(1);
     consumer.subscribe(topic, tag);
     consumer.registerMessageListener(
-        (MessageListenerConcurrently) (messages, context) -> listener.apply(messages));
+        (MessageListenerConcurrently) (messages, context) -> listener.apply(messages, context));
     return consumer;
   }
 
-  private ConsumeConcurrentlyStatus onFires(java.util.List<MessageExt> messages) {
-    return take(messages, false);
-  }
-
   /** Broadcast fire events: one per live agent of the app; this agent runs the one for itself. */
-  private ConsumeConcurrentlyStatus onBroadcastFires(java.util.List<MessageExt> messages) {
-    return take(messages, true);
+  private ConsumeConcurrentlyStatus onBroadcastFires(
+      java.util.List<MessageExt> messages, ConsumeConcurrentlyContext context) {
+    return take(messages, true, context);
   }
 
-  private ConsumeConcurrentlyStatus take(java.util.List<MessageExt> messages, boolean broadcast) {
+  /**
+   * Hands fire events to the runner. A fire is acknowledged once its lease is on record (or it must
+   * not run here): were this agent to die after that, its lease would run out and execution-service
+   * would run the attempt again as the next one, so nothing the broker let go of is lost.
+   */
+  private ConsumeConcurrentlyStatus take(
+      java.util.List<MessageExt> messages, boolean broadcast, ConsumeConcurrentlyContext context) {
     for (MessageExt message : messages) {
       FireEvent fire;
       try {
@@ -167,22 +180,25 @@ public class Consumers {
         continue; // another agent's share of the broadcast
       }
       try {
-        Runner.Admission admission = runner.accept(fire);
+        Runner.Admission admission = acceptPatiently(fire);
         switch (admission.acceptance()) {
-          case STOPPING, HELD_ELSEWHERE -> {
+          case STOPPING -> {
             return ConsumeConcurrentlyStatus.RECONSUME_LATER;
           }
-          case ACCEPTED -> {
-            if (!broadcast) {
-              awaitStart(fire, admission);
-            }
+          case BUSY -> {
+            context.setDelayLevelWhenNextConsume(BUSY_DELAY_LEVEL);
+            return ConsumeConcurrentlyStatus.RECONSUME_LATER;
           }
-          case DUPLICATE -> {
-            // already ran, or runs here
+          case ACCEPTED, DUPLICATE -> {
+            // runs here, or must not run here
           }
         }
-      } catch (ExecutionGuard.GuardUnavailableException e) {
-        log.warn("fire {} put back: {}", fire.executionId(), e.getMessage());
+      } catch (RegistryHttp.UnavailableException e) {
+        log.warn(
+            "fire {} put back: no lease could be claimed within {} ({})",
+            fire.executionId(),
+            CLAIM_PATIENCE,
+            e.getMessage());
         return ConsumeConcurrentlyStatus.RECONSUME_LATER;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -192,30 +208,27 @@ public class Consumers {
     return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
   }
 
-  /**
-   * Holds the fire event unacknowledged until its start is on record: were this agent to die in
-   * between, the broker would deliver the fire to another agent, which ends the attempt ABANDONED
-   * once this agent's lease ran out, and execution-service runs it as the next attempt. Without
-   * this, a fire waiting here behind an earlier one of its shard (SERIAL) died with the agent and
-   * ended MISSED. At most {@link #START_WAIT}: a message held longer holds back its queue (the
-   * client stops pulling a queue whose unacknowledged messages span 2,000 offsets), so a fire that
-   * waits longer behind its shard's earlier one is acknowledged then, and is lost with this agent
-   * as before. (A broadcast share belongs to this node: nobody else could run it.)
-   */
-  private void awaitStart(FireEvent fire, Runner.Admission admission) throws InterruptedException {
-    try {
-      admission.reported().get(START_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      log.info(
-          "{} not started within {}: acknowledged to the broker while it waits here",
-          fire.executionId(),
-          START_WAIT);
-    } catch (java.util.concurrent.ExecutionException e) {
-      // the report failed for good: the execution's outcome decides
+  /** Offers the fire to the runner, asking again while execution-service cannot be reached. */
+  private Runner.Admission acceptPatiently(FireEvent fire)
+      throws InterruptedException, RegistryHttp.UnavailableException {
+    long deadline = System.nanoTime() + CLAIM_PATIENCE.toNanos();
+    long backoffMs = 200;
+    while (true) {
+      try {
+        return runner.accept(fire);
+      } catch (RegistryHttp.UnavailableException e) {
+        if (System.nanoTime() + backoffMs * 1_000_000 - deadline > 0) {
+          throw e;
+        }
+        log.debug("lease of {} not claimed yet: {}", fire.executionId(), e.getMessage());
+        Thread.sleep(backoffMs);
+        backoffMs = Math.min(backoffMs * 2, 2_000);
+      }
     }
   }
 
-  private ConsumeConcurrentlyStatus onControl(java.util.List<MessageExt> messages) {
+  private ConsumeConcurrentlyStatus onControl(
+      java.util.List<MessageExt> messages, ConsumeConcurrentlyContext context) {
     for (MessageExt message : messages) {
       try {
         ControlCommand command = Json.fromBytes(message.getBody(), ControlCommand.class);

@@ -31,7 +31,7 @@ final class Execution implements JobContext {
   private final HandlerRegistry.Work work;
   private final String nodeId;
   private final Reporter reporter;
-  private final ExecutionGuard guard;
+  private final Lease lease;
   private final Clock clock;
   private final ExecutionLog log;
   private final AtomicReference<ExecutionEventType> outcome = new AtomicReference<>();
@@ -60,13 +60,13 @@ final class Execution implements JobContext {
       HandlerRegistry.Work work,
       String nodeId,
       Reporter reporter,
-      ExecutionGuard guard,
+      Lease lease,
       Clock clock) {
     this.fire = fire;
     this.work = work;
     this.nodeId = nodeId;
     this.reporter = reporter;
-    this.guard = guard;
+    this.lease = lease;
     this.clock = clock;
     this.log = new ExecutionLog(fire.executionId(), clock);
   }
@@ -106,7 +106,9 @@ final class Execution implements JobContext {
 
   /** Ends it with {@code type} unless it already ended; interrupts the handler if it runs. */
   boolean stop(ExecutionEventType type, String why) {
-    if (type == ExecutionEventType.CANCELLED || type == ExecutionEventType.TIMED_OUT) {
+    if (type == ExecutionEventType.CANCELLED
+        || type == ExecutionEventType.TIMED_OUT
+        || type == ExecutionEventType.LEASE_LOST) {
       cancelled = true;
     }
     boolean ended = end(type, why);
@@ -126,7 +128,7 @@ final class Execution implements JobContext {
 
   /**
    * Reports the start with a STARTED event, unless it was reported or the run already ended (then
-   * the outcome reports it). Once the broker stored it the guard says so, for good.
+   * the outcome reports it).
    */
   synchronized void reportStart() {
     if (startReported || startedAt == null || outcome.get() != null) {
@@ -134,11 +136,28 @@ final class Execution implements JobContext {
     }
     startReported = true;
     report(ExecutionEvent.of(ExecutionEventType.STARTED, fire, nodeId, startedAt));
-    lastSend.thenRun(() -> guard.markStartedLater(fire.attemptKey()));
   }
 
-  /** Reports the outcome once; later outcomes are ignored. */
-  boolean end(ExecutionEventType type, String text) {
+  /**
+   * Reports the outcome once; later outcomes are ignored. A handler that returns or throws after
+   * its lease was lost (or could not be confirmed) reports LEASE_LOST instead: another attempt may
+   * run elsewhere by now, so its result must not count.
+   */
+  boolean end(ExecutionEventType reported, String reportedText) {
+    ExecutionEventType type = reported;
+    String text = reportedText;
+    if ((type == ExecutionEventType.SUCCEEDED || type == ExecutionEventType.FAILED)
+        && !lease.valid()) {
+      type = ExecutionEventType.LEASE_LOST;
+      text =
+          "the handler ended ("
+              + reported
+              + ") after the lease of node "
+              + nodeId
+              + " was lost"
+              + (lease.lostWhy() == null ? " (not renewed in time)" : " (" + lease.lostWhy() + ")")
+              + ": its result is not reported; the attempt runs again as the next one";
+    }
     if (!outcome.compareAndSet(null, type)) {
       return false;
     }
@@ -160,11 +179,6 @@ final class Execution implements JobContext {
         event = event.withStartIncluded();
       }
       report(event);
-    }
-    try {
-      guard.markDone(fire.attemptKey(), type.name());
-    } catch (RuntimeException e) {
-      // The guard expires by itself; the execution's outcome is already on its way.
     }
     return true;
   }
@@ -273,5 +287,15 @@ final class Execution implements JobContext {
   @Override
   public boolean cancelled() {
     return cancelled || outcome.get() != null;
+  }
+
+  @Override
+  public long fencingToken() {
+    return lease.token();
+  }
+
+  @Override
+  public void checkLease() {
+    lease.check();
   }
 }

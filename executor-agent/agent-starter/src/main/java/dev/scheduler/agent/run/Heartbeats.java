@@ -4,40 +4,46 @@ import dev.scheduler.agent.AgentIdentity;
 import dev.scheduler.agent.AgentProperties;
 import dev.scheduler.contracts.Contracts;
 import dev.scheduler.contracts.Heartbeat;
+import dev.scheduler.contracts.HeartbeatReply;
+import dev.scheduler.contracts.HeldLease;
 import dev.scheduler.contracts.Json;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
-import java.net.HttpURLConnection;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Reports this instance's liveness and load to execution-service's node registry ({@code POST
- * /api/v1/nodes/heartbeat}, header {@value #TOKEN_HEADER}) and says goodbye on shutdown ({@code
- * DELETE /api/v1/nodes/{nodeId}}). Runs on its own thread; a failed heartbeat is logged (at most
- * once a minute) and never touches job execution.
+ * /api/v1/nodes/heartbeat}) and renews the leases it holds with the same request; says goodbye on
+ * shutdown ({@code DELETE /api/v1/nodes/{nodeId}}). Runs on its own thread. A heartbeat that fails
+ * is sent again after {@link #RETRY}, not a whole interval later: leases this node cannot renew
+ * within their time are lost, and their handlers stopped.
  */
 public class Heartbeats implements AutoCloseable {
 
-  public static final String TOKEN_HEADER = "X-Scheduler-Agent-Token";
+  public static final String TOKEN_HEADER = RegistryHttp.TOKEN_HEADER;
   private static final Logger log = LoggerFactory.getLogger(Heartbeats.class);
+
+  /** How soon a failed heartbeat is sent again. */
+  static final Duration RETRY = Duration.ofMillis(500);
+
+  /** How long a stopping agent waits for the outcomes it reported to be on record. */
+  private static final Duration FAREWELL = Duration.ofSeconds(5);
 
   private final AgentIdentity identity;
   private final AgentProperties properties;
   private final Runner runner;
-  private final Supplier<List<URI>> registry;
+  private final Leases leases;
+  private final RegistryHttp registry;
+  private final Ticker ticker;
   private final Clock clock;
   private final int port;
   private final ScheduledExecutorService timer;
@@ -46,20 +52,23 @@ public class Heartbeats implements AutoCloseable {
   private volatile long lastWarning;
 
   /**
-   * @param registry base URLs of execution-service, first reachable one wins
    * @param port the business application's HTTP port, for operators
    */
   public Heartbeats(
       AgentIdentity identity,
       AgentProperties properties,
       Runner runner,
-      Supplier<List<URI>> registry,
+      Leases leases,
+      RegistryHttp registry,
+      Ticker ticker,
       Clock clock,
       int port) {
     this.identity = identity;
     this.properties = properties;
     this.runner = runner;
+    this.leases = leases;
     this.registry = registry;
+    this.ticker = ticker;
     this.clock = clock;
     this.port = port;
     this.timer =
@@ -68,12 +77,24 @@ public class Heartbeats implements AutoCloseable {
   }
 
   public void start() {
-    long every = properties.heartbeatInterval().toMillis();
-    timer.scheduleWithFixedDelay(this::beatQuietly, 0, every, TimeUnit.MILLISECONDS);
+    next(Duration.ZERO);
   }
 
-  /** The heartbeat this instance would send now. */
-  public Heartbeat current() {
+  private void next(Duration in) {
+    try {
+      timer.schedule(
+          () -> next(beatQuietly() ? properties.heartbeatInterval() : RETRY),
+          in.toMillis(),
+          TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // closed
+    }
+  }
+
+  /**
+   * The heartbeat this instance would send now, renewing {@code renew}, giving up {@code release}.
+   */
+  Heartbeat current(List<HeldLease> renew, List<HeldLease> release) {
     MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
     double cpu = -1;
     if (ManagementFactory.getOperatingSystemMXBean()
@@ -93,35 +114,46 @@ public class Heartbeats implements AutoCloseable {
         heap.getUsed(),
         heap.getMax(),
         Heartbeats.class.getPackage().getImplementationVersion(),
-        clock.instant());
+        clock.instant(),
+        renew,
+        release);
   }
 
-  private void beatQuietly() {
+  /** The heartbeat this instance would send now. */
+  public Heartbeat current() {
+    return current(leases.toRenew(), leases.toRelease());
+  }
+
+  private boolean beatQuietly() {
     try {
-      beat();
+      return beat();
     } catch (RuntimeException e) {
       failed(e.toString());
+      return false;
     }
   }
 
   /** Sends one heartbeat; true when a registry took it. */
   public boolean beat() {
-    byte[] body = Json.toBytes(current());
-    String last = "no execution-service instance known";
-    for (URI base : registry.get()) {
-      try {
-        int status = call("POST", base.resolve("/api/v1/nodes/heartbeat"), body);
-        if (status / 100 == 2) {
-          sent.incrementAndGet();
-          return true;
-        }
-        last = base + " answered " + status;
-      } catch (IOException | RuntimeException e) {
-        last = base + ": " + e;
-      }
+    List<HeldLease> renew = leases.toRenew();
+    List<HeldLease> release = leases.toRelease();
+    long sentAt = ticker.nanos();
+    byte[] body = Json.toBytes(current(renew, release));
+    RegistryHttp.Answer answer;
+    try {
+      answer = registry.call("POST", "/api/v1/nodes/heartbeat", body);
+    } catch (RegistryHttp.UnavailableException e) {
+      failed(e.getMessage());
+      return false;
     }
-    failed(last);
-    return false;
+    if (!answer.ok()) {
+      failed(answer.from() + " answered " + answer.status());
+      return false;
+    }
+    HeartbeatReply reply = Json.fromBytes(answer.body(), HeartbeatReply.class);
+    leases.renewed(sentAt, reply.leaseTtl(), renew, reply.notHeld(), release);
+    sent.incrementAndGet();
+    return true;
   }
 
   private void failed(String why) {
@@ -130,43 +162,11 @@ public class Heartbeats implements AutoCloseable {
     if (now - lastWarning > Duration.ofMinutes(1).toMillis()) {
       lastWarning = now;
       log.warn(
-          "heartbeat of node {} not delivered ({}); jobs keep running", identity.nodeId(), why);
+          "heartbeat of node {} not delivered ({}); leases not renewed within their time are lost"
+              + " and their handlers stopped",
+          identity.nodeId(),
+          why);
     }
-  }
-
-  /**
-   * One request to the registry; returns the status. The JDK's plain {@code HttpURLConnection}
-   * (keep-alive included), not {@code java.net.http.HttpClient}: the latter loads the JDK's trust
-   * store and keeps a selector thread from its creation, for a request every few seconds to a
-   * plain-HTTP address in most deployments.
-   */
-  private int call(String method, URI uri, byte[] body) throws IOException {
-    HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
-    int timeout = (int) properties.registry().timeout().toMillis();
-    connection.setConnectTimeout(timeout);
-    connection.setReadTimeout(timeout);
-    connection.setRequestMethod(method);
-    connection.setInstanceFollowRedirects(false);
-    if (properties.registry().token() != null) {
-      connection.setRequestProperty(TOKEN_HEADER, properties.registry().token());
-    }
-    if (body != null) {
-      connection.setDoOutput(true);
-      connection.setRequestProperty("Content-Type", "application/json");
-      connection.setFixedLengthStreamingMode(body.length);
-      try (OutputStream out = connection.getOutputStream()) {
-        out.write(body);
-      }
-    }
-    int status = connection.getResponseCode();
-    // Read to the end, so that the connection goes back to the keep-alive pool.
-    try (InputStream in =
-        status >= 400 ? connection.getErrorStream() : connection.getInputStream()) {
-      if (in != null) {
-        in.transferTo(OutputStream.nullOutputStream());
-      }
-    }
-    return status;
   }
 
   public long sent() {
@@ -177,18 +177,30 @@ public class Heartbeats implements AutoCloseable {
     return failed.get();
   }
 
-  /** Stops beating and tells the registry this node leaves, so it is not waited for as SUSPECT. */
+  /**
+   * Stops beating: renews what still waits for its outcome to be on record for up to {@link
+   * #FAREWELL} (a lease let run out before would fail the finished attempt over), gives up what
+   * ended, and tells the registry this node leaves, so it is not waited for as SUSPECT.
+   */
   @Override
   public void close() {
     timer.shutdownNow();
-    for (URI base : registry.get()) {
-      try {
-        if (call("DELETE", base.resolve("/api/v1/nodes/" + identity.nodeId()), null) / 100 == 2) {
-          return;
-        }
-      } catch (IOException | RuntimeException e) {
-        // the registry notices the silence instead
+    long deadline = ticker.nanos() + FAREWELL.toNanos();
+    do {
+      if (!beatQuietly() || !leases.finishing()) {
+        break;
       }
+      try {
+        Thread.sleep(RETRY.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    } while (ticker.nanos() - deadline < 0);
+    try {
+      registry.call("DELETE", "/api/v1/nodes/" + identity.nodeId(), null);
+    } catch (RegistryHttp.UnavailableException | RuntimeException e) {
+      // the registry notices the silence instead
     }
   }
 }
