@@ -1,5 +1,8 @@
 package dev.scheduler.e2e;
 
+import static dev.scheduler.e2e.RunClock.at;
+import static dev.scheduler.e2e.RunClock.pause;
+import static dev.scheduler.e2e.RunClock.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,7 +13,6 @@ import dev.scheduler.testkit.RedisEndpoint;
 import dev.scheduler.testkit.TestDatabase;
 import dev.scheduler.testkit.TestDatabases;
 import dev.scheduler.testkit.TestRedis;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -21,14 +23,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -99,35 +99,39 @@ class ChaosTest {
     int jobsPortB = FreePorts.any();
     int monitorPort = FreePorts.any();
     String cluster = "chaos-" + run;
-    Component execution =
-        new Component(
+    RunProcess execution =
+        new RunProcess(
             "execution-service",
             "execution-service",
             executionsPort,
-            ProcessArgs.executionService(executionDb, nameServer, token));
-    Component jobA =
-        new Component(
+            ProcessArgs.executionService(executionDb, nameServer, token),
+            processes::add);
+    RunProcess jobA =
+        new RunProcess(
             "job-service-a",
             "job-service",
             jobsPortA,
-            ProcessArgs.jobService(jobDb, nameServer, redis, cluster, executionsPort));
-    Component jobB =
-        new Component(
+            ProcessArgs.jobService(jobDb, nameServer, redis, cluster, executionsPort),
+            processes::add);
+    RunProcess jobB =
+        new RunProcess(
             "job-service-b",
             "job-service",
             jobsPortB,
-            ProcessArgs.jobService(jobDb, nameServer, redis, cluster, executionsPort));
-    Component monitor =
-        new Component(
+            ProcessArgs.jobService(jobDb, nameServer, redis, cluster, executionsPort),
+            processes::add);
+    RunProcess monitor =
+        new RunProcess(
             "monitor-service",
             "monitor-service",
             monitorPort,
-            ProcessArgs.monitorService(monitorDb, nameServer, jobsPortB, executionsPort));
-    Component agent0 = agent(0, "a", nameServer, executionsPort);
-    Component agent1 = agent(1, "a", nameServer, executionsPort);
+            ProcessArgs.monitorService(monitorDb, nameServer, jobsPortB, executionsPort),
+            processes::add);
+    RunProcess agent0 = agent(0, "a", nameServer, executionsPort);
+    RunProcess agent1 = agent(1, "a", nameServer, executionsPort);
     try {
-      List<Component> all = List.of(execution, jobA, jobB, monitor, agent0, agent1);
-      all.forEach(Component::start);
+      List<RunProcess> all = List.of(execution, jobA, jobB, monitor, agent0, agent1);
+      all.forEach(RunProcess::start);
       all.forEach(c -> c.process.awaitHealthy());
       GatewayClient execApi = new GatewayClient(execution.process.url(""), "unused");
       await()
@@ -169,7 +173,7 @@ class ChaosTest {
           .pollInterval(Duration.ofMillis(100))
           .until(() -> caughtRunning.addAll(runningJustStarted(executionDb, killedNode, longJobs)));
       Instant agentKilled = Instant.now();
-      agent0.kill(from, timeline);
+      kill(agent0, from);
       timeline.add("  it was running " + caughtRunning);
       pause(Duration.ofSeconds(20));
       agent0 = agent(0, "b", nameServer, executionsPort);
@@ -192,22 +196,10 @@ class ChaosTest {
       // Everything due in the window recorded and ended.
       Instant finalFrom = from;
       Instant finalTo = to;
-      List<ExecutionRecords.Row> rows = new ArrayList<>();
-      try {
-        await()
-            .atMost(Duration.ofMinutes(3))
-            .pollInterval(Duration.ofSeconds(2))
-            .until(
-                () -> {
-                  rows.clear();
-                  rows.addAll(ExecutionRecords.dueIn(executionDb, APP, finalFrom, finalTo));
-                  return rows.size() >= expected.size()
-                      && rows.stream().allMatch(r -> FINAL.contains(r.status()));
-                });
-      } catch (org.awaitility.core.ConditionTimeoutException e) {
-        // reported below, with the figures
-      }
-      Map<String, List<String>> runs = tallied(finalFrom, finalTo);
+      List<ExecutionRecords.Row> rows =
+          ExecutionRecords.awaitEnded(
+              executionDb, APP, from, to, expected.size(), FINAL, Duration.ofMinutes(3));
+      Map<String, List<String>> runs = TallyFiles.runs(tallies, finalFrom, finalTo);
       Report report =
           Report.of(
               expected,
@@ -242,8 +234,8 @@ class ChaosTest {
    * stops the rest: the tests of this module share one broker, and events left in it would reach
    * the next test's execution-service (its consumer group is the same).
    */
-  private void drainAndStop(TestDatabase executionDb, Component... schedulers) {
-    for (Component scheduler : schedulers) {
+  private void drainAndStop(TestDatabase executionDb, RunProcess... schedulers) {
+    for (RunProcess scheduler : schedulers) {
       if (scheduler.process != null) {
         scheduler.process.close();
       }
@@ -288,10 +280,10 @@ class ChaosTest {
     }
   }
 
-  private Component agent(int index, String generation, String nameServer, int executionsPort) {
+  private RunProcess agent(int index, String generation, String nameServer, int executionsPort) {
     String nodeId = "chaos-" + index + generation + "-" + run;
-    Component agent =
-        new Component(
+    RunProcess agent =
+        new RunProcess(
             "chaos-agent-" + index + generation,
             "executor-agent/sample-app",
             FreePorts.any(),
@@ -299,7 +291,8 @@ class ChaosTest {
                 ProcessArgs.agent(nodeId, nameServer, executionsPort, token),
                 "--scheduler.agent.app=" + APP,
                 "--scheduler.agent.capacity=32",
-                "--sample.tally-file=" + tallies.resolve(nodeId + ".tally").toAbsolutePath()));
+                "--sample.tally-file=" + tallies.resolve(nodeId + ".tally").toAbsolutePath()),
+            processes::add);
     agent.nodeId = nodeId;
     return agent;
   }
@@ -338,16 +331,17 @@ class ChaosTest {
     return due;
   }
 
-  private void killAndRestart(Component component, Duration down, Instant from) {
-    component.kill(from, timeline);
+  private void kill(RunProcess component, Instant from) {
+    component.process.kill();
+    timeline.add(at(from) + " " + component.name + " killed (SIGKILL)");
+  }
+
+  private void killAndRestart(RunProcess component, Duration down, Instant from) {
+    kill(component, from);
     pause(down);
     component.start();
     component.process.awaitHealthy();
     timeline.add(at(from) + " " + component.name + " ready again");
-  }
-
-  private static String at(Instant from) {
-    return String.format("+%.1f s", Duration.between(from, Instant.now()).toMillis() / 1000.0);
   }
 
   /** The execution ids the window's fires must have: {@code <jobId>-<due ms>-<shard>}. */
@@ -384,27 +378,6 @@ class ChaosTest {
    * @param caughtRunning executions recorded RUNNING on it just before
    */
   record Kill(String node, Instant at, Set<String> caughtRunning) {}
-
-  /**
-   * Runs per execution id due in the window, from every agent's tally file: for each run the node
-   * (its file's name) and the attempt.
-   */
-  private Map<String, List<String>> tallied(Instant from, Instant to) throws IOException {
-    Map<String, List<String>> runs = new HashMap<>();
-    try (Stream<Path> files = Files.list(tallies)) {
-      for (Path file : files.toList()) {
-        for (String line : Files.readAllLines(file)) {
-          String[] parts = line.split(" ");
-          Instant due = Instant.parse(parts[3]);
-          if (!due.isBefore(from) && due.isBefore(to)) {
-            runs.computeIfAbsent(parts[0], id -> new ArrayList<>())
-                .add(file.getFileName() + " attempt " + parts[1]);
-          }
-        }
-      }
-    }
-    return runs;
-  }
 
   /** What the checks found, printed before they are asserted. */
   record Report(
@@ -549,46 +522,5 @@ class ChaosTest {
     return values.isEmpty()
         ? "–"
         : values.get(values.size() / 2) + " / " + values.get(values.size() - 1);
-  }
-
-  /** A process of the run that can be killed and started again with the same arguments. */
-  private final class Component {
-    final String name;
-    final String module;
-    final int port;
-    final List<String> args;
-    String nodeId;
-    ServiceProcess process;
-    int starts;
-
-    Component(String name, String module, int port, List<String> args) {
-      this.name = name;
-      this.module = module;
-      this.port = port;
-      this.args = args;
-    }
-
-    void start() {
-      starts++;
-      process = ServiceProcess.start(starts == 1 ? name : name + "-" + starts, module, port, args);
-      processes.add(process);
-    }
-
-    void kill(Instant from, List<String> timeline) {
-      process.kill();
-      timeline.add(at(from) + " " + name + " killed (SIGKILL)");
-    }
-  }
-
-  private static void pause(Duration duration) {
-    waitUntil(Instant.now().plus(duration));
-  }
-
-  /** The run's timeline is wall-clock time: this waits for a moment of it. */
-  private static void waitUntil(Instant moment) {
-    await()
-        .atMost(Duration.between(Instant.now(), moment).plusSeconds(5))
-        .pollInterval(Duration.ofMillis(50))
-        .until(() -> !Instant.now().isBefore(moment));
   }
 }

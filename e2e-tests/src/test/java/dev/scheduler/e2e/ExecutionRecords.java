@@ -37,6 +37,37 @@ final class ExecutionRecords {
         Timestamp.from(to));
   }
 
+  /**
+   * The executions of {@code app} due in [{@code from}, {@code to}) once at least {@code expected}
+   * are recorded, all in one of the {@code ended} statuses, or as they are after {@code atMost}
+   * (the caller reports what is missing).
+   */
+  static List<Row> awaitEnded(
+      TestDatabase db,
+      String app,
+      Instant from,
+      Instant to,
+      int expected,
+      java.util.Set<String> ended,
+      java.time.Duration atMost) {
+    List<Row> rows = new ArrayList<>();
+    try {
+      org.awaitility.Awaitility.await()
+          .atMost(atMost)
+          .pollInterval(java.time.Duration.ofSeconds(2))
+          .until(
+              () -> {
+                rows.clear();
+                rows.addAll(dueIn(db, app, from, to));
+                return rows.size() >= expected
+                    && rows.stream().allMatch(r -> ended.contains(r.status()));
+              });
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      // the caller reports what is missing or not ended
+    }
+    return rows;
+  }
+
   /** The executions recorded RUNNING on {@code node}. */
   static List<Row> runningOn(TestDatabase db, String node) throws SQLException {
     return query(db, "status = 'RUNNING' AND node_id = ?", node);

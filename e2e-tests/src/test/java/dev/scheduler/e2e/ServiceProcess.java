@@ -182,6 +182,36 @@ final class ServiceProcess implements AutoCloseable {
   }
 
   /**
+   * Freezes it (SIGSTOP), as a long garbage collection, a frozen VM or a partition looks from
+   * outside: it keeps its sockets and state and goes on where it was at {@link #resume()}.
+   */
+  void pause() {
+    signal("STOP");
+  }
+
+  /** Lets a paused process go on (SIGCONT). */
+  void resume() {
+    signal("CONT");
+  }
+
+  private void signal(String name) {
+    try {
+      Process kill =
+          new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+              .redirectErrorStream(true)
+              .start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
    * Appends a dump of the process's threads to its log (with the JDK's {@code jcmd}), to see what a
    * process that stopped making progress waits on.
    */
@@ -208,6 +238,11 @@ final class ServiceProcess implements AutoCloseable {
   /** Stops it as an orchestrator does (SIGTERM, graceful shutdown), killing it after 60 s. */
   @Override
   public void close() {
+    stop(process);
+  }
+
+  /** Stops {@code process} with SIGTERM, and SIGKILL when it has not ended within 60 s. */
+  static void stop(Process process) {
     process.destroy();
     try {
       if (!process.waitFor(60, TimeUnit.SECONDS)) {

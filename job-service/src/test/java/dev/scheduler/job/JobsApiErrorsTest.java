@@ -56,6 +56,28 @@ class JobsApiErrorsTest {
   }
 
   @Test
+  void a_field_the_api_does_not_know_is_refused_by_name_and_nothing_is_stored() {
+    // endAt belongs inside schedule: beside it, it used to be dropped and the job never ended.
+    Map<String, Object> misplaced = valid("misplaced-end");
+    misplaced.put("endAt", "2030-01-01T00:00:00Z");
+    Map<String, Object> nested = valid("typo-in-schedule");
+    nested.put("schedule", Map.of("type", "CRON", "cron", "0 0 3 * * ?", "timezone", "UTC"));
+    long before = rows();
+
+    ResponseEntity<JsonNode> top = call(HttpMethod.POST, "/api/v1/jobs", misplaced);
+    ResponseEntity<JsonNode> inner = call(HttpMethod.POST, "/api/v1/jobs", nested);
+
+    assertThat(top.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+    assertThat(top.getBody().get("code").asText()).isEqualTo("VALIDATION_FAILED");
+    assertThat(fields(top)).containsExactly("endAt");
+    assertThat(top.getBody().get("errors").get(0).get("reason").asText())
+        .isEqualTo("is not a known field here");
+    assertThat(inner.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+    assertThat(fields(inner)).containsExactly("schedule.timezone");
+    assertThat(rows()).isEqualTo(before);
+  }
+
+  @Test
   void a_job_with_many_mistakes_is_refused_naming_each_and_nothing_is_stored() {
     Map<String, Object> bad = new HashMap<>();
     bad.put("app", "billing eu");

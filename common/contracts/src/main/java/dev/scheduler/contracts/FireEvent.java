@@ -161,9 +161,15 @@ public record FireEvent(
     blockStrategy = Objects.requireNonNullElse(blockStrategy, BlockStrategy.SERIAL);
   }
 
-  /** The broker tag this event is sent with: the app, or its broadcast tag for a targeted event. */
+  /**
+   * The broker tag this event is sent with: the app for a first attempt, which goes to the one
+   * agent holding its queue; the app's broadcast tag, which every agent of the app reads, for a
+   * targeted event and for a later attempt (a retry, a failover). A later attempt must not wait in
+   * the queue of an agent that stalled (the broker hands a silent consumer's queues on only after
+   * minutes): every agent sees it, and its lease goes to the first that claims it.
+   */
   public String tag() {
-    return targetNode == null ? app : Topics.broadcastTag(app);
+    return targetNode == null && attempt <= 1 ? app : Topics.broadcastTag(app);
   }
 
   /** The key of this attempt, unique across retries: see {@link Ids#attemptKey(String, int)}. */

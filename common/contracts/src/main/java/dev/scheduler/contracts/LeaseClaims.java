@@ -1,5 +1,6 @@
 package dev.scheduler.contracts;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.List;
 import java.util.Objects;
 
@@ -13,6 +14,7 @@ import java.util.Objects;
  * @param app its executor group
  * @param claims the attempts it asks for, at most {@link #MAX_CLAIMS}
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record LeaseClaims(String nodeId, String app, List<Claim> claims) {
 
   /** Most claims in one request. */
@@ -29,6 +31,7 @@ public record LeaseClaims(String nodeId, String app, List<Claim> claims) {
    * @param jobId its job
    * @param attempt the attempt the fire event is for
    */
+  @JsonIgnoreProperties(ignoreUnknown = true)
   public record Claim(String executionId, long jobId, int attempt) {
     public Claim {
       Objects.requireNonNull(executionId, "executionId");

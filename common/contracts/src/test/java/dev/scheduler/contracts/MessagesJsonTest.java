@@ -73,21 +73,6 @@ class MessagesJsonTest {
             at,
             List.of(new HeldLease(fire.executionId(), 1)),
             List.of(new HeldLease(fire.executionId() + "x", 2))),
-        new HeartbeatReply(
-            java.time.Duration.ofSeconds(8), List.of(new HeldLease(fire.executionId(), 1))),
-        new LeaseClaims("node-a", "billing", List.of(LeaseClaims.Claim.of(fire))),
-        new LeaseGrants(
-            java.time.Duration.ofSeconds(8),
-            List.of(
-                new LeaseGrants.Grant(
-                    fire.executionId(), 1, LeaseGrants.Verdict.GRANTED, 3, null, null),
-                new LeaseGrants.Grant(
-                    fire.executionId(),
-                    2,
-                    LeaseGrants.Verdict.BUSY,
-                    0,
-                    java.time.Duration.ofMillis(2500),
-                    "held by node-b"))),
         new NodeStateChanged(1, "node-a", "billing", NodeState.ONLINE, NodeState.SUSPECT, at),
         new ControlCommand(
             1,
@@ -109,6 +94,44 @@ class MessagesJsonTest {
     Object read = Json.fromBytes(json, message.getClass());
 
     assertThat(read).isEqualTo(message);
+  }
+
+  /** The bodies of the agents' HTTP calls that are not broker messages. */
+  static Stream<Object> agentBodies() {
+    FireEvent fire = fire();
+    return Stream.of(
+        new HeartbeatReply(Duration.ofSeconds(8), List.of(new HeldLease(fire.executionId(), 1))),
+        new LeaseClaims("node-a", "billing", List.of(LeaseClaims.Claim.of(fire))),
+        new LeaseGrants(
+            Duration.ofSeconds(8),
+            List.of(
+                new LeaseGrants.Grant(
+                    fire.executionId(), 1, LeaseGrants.Verdict.GRANTED, 3, null, null),
+                new LeaseGrants.Grant(
+                    fire.executionId(),
+                    2,
+                    LeaseGrants.Verdict.BUSY,
+                    0,
+                    Duration.ofMillis(2500),
+                    "held by node-b"))));
+  }
+
+  @ParameterizedTest
+  @MethodSource("agentBodies")
+  void every_agent_body_reads_back_equal_to_what_was_written(Object body) {
+    assertThat(Json.fromBytes(Json.toBytes(body), body.getClass())).isEqualTo(body);
+  }
+
+  @Test
+  void a_verdict_from_a_newer_execution_service_reads_as_unknown() {
+    String json =
+        "{\"leaseTtl\":\"PT8S\",\"grants\":[{\"executionId\":\"1-2-0\",\"attempt\":1,"
+            + "\"verdict\":\"POSTPONED\",\"token\":0}]}";
+
+    LeaseGrants grants = Json.fromJson(json, LeaseGrants.class);
+
+    assertThat(grants.grants().get(0).verdict()).isEqualTo(LeaseGrants.Verdict.UNKNOWN);
+    assertThat(grants.grants().get(0).retryAfter()).isZero();
   }
 
   @ParameterizedTest

@@ -1,6 +1,7 @@
 package dev.scheduler.support;
 
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.scheduler.contracts.FieldViolation;
 import dev.scheduler.contracts.ProblemCode;
 import jakarta.validation.ConstraintViolationException;
@@ -109,7 +110,14 @@ public class ProblemResponses extends ResponseEntityExceptionHandler {
       HttpStatusCode status,
       WebRequest request) {
     ProblemDetail problem;
-    if (e.getCause() instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+    if (e.getCause() instanceof UnrecognizedPropertyException unknown) {
+      problem =
+          Problems.of(
+              ProblemCode.VALIDATION_FAILED,
+              "the body has a field this endpoint does not know; nothing was changed",
+              List.of(new FieldViolation(path(unknown), "is not a known field here")));
+    } else if (e.getCause() instanceof JsonMappingException mapping
+        && !mapping.getPath().isEmpty()) {
       String field = path(mapping);
       problem =
           Problems.of(

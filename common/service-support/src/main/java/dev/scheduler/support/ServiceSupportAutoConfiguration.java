@@ -9,6 +9,7 @@ import io.swagger.v3.oas.models.security.SecurityScheme;
 import io.swagger.v3.oas.models.servers.Server;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -60,6 +61,18 @@ public class ServiceSupportAutoConfiguration {
                         .bearerFormat("JWT")))
         .addSecurityItem(new SecurityRequirement().addList("apiKey"))
         .addSecurityItem(new SecurityRequirement().addList("bearer"));
+  }
+
+  /** Static: a post-processor must not pull the configuration's other beans in early. */
+  @Bean
+  @ConditionalOnClass(name = "com.zaxxer.hikari.HikariDataSource")
+  static DatabaseTimeouts databaseTimeouts() {
+    return new DatabaseTimeouts();
+  }
+
+  @Bean
+  StrictRequestBodies strictRequestBodies() {
+    return new StrictRequestBodies();
   }
 
   @Bean

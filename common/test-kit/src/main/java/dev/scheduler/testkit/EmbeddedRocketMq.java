@@ -120,6 +120,25 @@ public final class EmbeddedRocketMq implements AutoCloseable {
     nameServer.shutdown();
   }
 
+  /**
+   * The broker's port: the one it had on this store before, so that a restarted broker is found
+   * where clients knew it (they ask the name server for routes only every 30 s), else a free one
+   * with its port minus two free as well (the broker's "fast" channel).
+   */
+  private static int brokerPort(Path home) {
+    Path file = home.resolve("broker-port");
+    try {
+      if (Files.exists(file)) {
+        return Integer.parseInt(Files.readString(file).trim());
+      }
+      int port = FreePorts.withFreeNeighbour(2);
+      Files.writeString(file, Integer.toString(port));
+      return port;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot keep the broker's port in " + file, e);
+    }
+  }
+
   private static Path createHome() {
     try {
       return Files.createTempDirectory("embedded-rocketmq-");
@@ -183,8 +202,7 @@ public final class EmbeddedRocketMq implements AutoCloseable {
     config.setLoadBalanceProcessorThreadPoolNums(1);
     config.setRecoverThreadPoolNums(1);
 
-    // The broker also listens on its port minus two (its "fast" channel).
-    int port = FreePorts.withFreeNeighbour(2);
+    int port = brokerPort(home);
     config.setListenPort(port);
     NettyServerConfig server = smallServer(port);
 

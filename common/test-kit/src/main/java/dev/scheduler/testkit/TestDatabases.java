@@ -47,7 +47,18 @@ public final class TestDatabases {
    * @throws IllegalStateException when no server is reachable, saying what to start
    */
   public static synchronized TestDatabase create(String label) {
-    Server target = server();
+    return createOn(server(), label);
+  }
+
+  /**
+   * Creates an empty database as {@link #create} does, on the MariaDB server at {@code host:port}
+   * that lets {@code root} in without a password (one a test started for itself, to restart it).
+   */
+  public static TestDatabase createOnMariaDb(String host, int port, String label) {
+    return createOn(new Server("mariadb", host, port, "root", ""), label);
+  }
+
+  private static TestDatabase createOn(Server target, String label) {
     String name = databaseName(label);
     try (Connection admin = target.connectAdmin();
         Statement statement = admin.createStatement()) {

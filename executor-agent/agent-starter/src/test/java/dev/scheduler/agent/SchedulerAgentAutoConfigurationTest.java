@@ -16,6 +16,7 @@ import dev.scheduler.agent.run.Reporter;
 import dev.scheduler.agent.run.Runner;
 import dev.scheduler.contracts.FireEvent;
 import dev.scheduler.contracts.JobType;
+import dev.scheduler.contracts.Json;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -141,6 +142,29 @@ class SchedulerAgentAutoConfigurationTest {
               assertThat(properties.leaseMargin()).isEqualTo(Duration.ofSeconds(2));
               assertThat(properties.http().allowedHosts()).isEmpty();
               assertThat(context.getBean(SchedulerAgent.class).isRunning()).isTrue();
+            });
+  }
+
+  @Test
+  void a_fire_of_a_job_type_this_agent_does_not_know_is_refused_not_run_as_a_bean() {
+    runner
+        .withPropertyValues("scheduler.agent.app=billing")
+        .withUserConfiguration(Handlers.class)
+        .run(
+            context -> {
+              HandlerRegistry registry = context.getBean(HandlerRegistry.class);
+              // A newer platform's type reads as null here; "by-method" is a bean handler of this
+              // app.
+              FireEvent unknown =
+                  Json.fromJson(
+                      Json.toJson(fire(JobType.BEAN, "by-method"))
+                          .replace("\"BEAN\"", "\"SCRIPT\""),
+                      FireEvent.class);
+              assertThat(unknown.jobType()).isNull();
+              var resolution = registry.resolve(unknown);
+              assertThat(resolution.work()).isNull();
+              assertThat(resolution.refusal()).contains("no job type this agent knows");
+              assertThat(registry.resolve(fire(JobType.BEAN, "by-method")).work()).isNotNull();
             });
   }
 

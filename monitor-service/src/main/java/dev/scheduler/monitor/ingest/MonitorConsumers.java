@@ -9,6 +9,8 @@ import dev.scheduler.monitor.metrics.ExecutionMetrics;
 import dev.scheduler.monitor.metrics.MetricsProperties;
 import dev.scheduler.monitor.metrics.MinuteRollups;
 import dev.scheduler.support.messaging.BatchConsumers;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,8 +30,12 @@ import org.springframework.stereotype.Component;
  * (competing consumers across its replicas). Each execution event is counted once: a bounded memory
  * of recent (execution, attempt, type) keys drops the broker's redeliveries, which arrive close
  * together; a redelivery after a restart of this service may be counted twice, which moves a
- * minute's figures by that event and no more. Events then go to the metrics, the minute rollups
- * and, as application events, to whoever else listens (the alerts).
+ * minute's figures by that event and no more. Events go to the metrics and the minute rollups,
+ * then, as application events, to whoever else listens (the alerts). An event is remembered as done
+ * only once all of that succeeded: a batch whose handling failed (the alert store away, say) is
+ * counted in {@code scheduler.monitor.handling.failures} and delivered again by the broker, and its
+ * events are handled again then (counted once, alerted on until that succeeds), not dropped as
+ * duplicates.
  */
 @Component
 public class MonitorConsumers implements SmartLifecycle {
@@ -46,7 +52,8 @@ public class MonitorConsumers implements SmartLifecycle {
   private final ExecutionMetrics metrics;
   private final MinuteRollups rollups;
   private final ApplicationEventPublisher publisher;
-  private final Map<String, Boolean> recent;
+  private final Map<String, Stage> recent;
+  private final Counter failures;
   private DefaultMQPushConsumer executions;
   private DefaultMQPushConsumer nodeStates;
   private volatile boolean running;
@@ -57,20 +64,35 @@ public class MonitorConsumers implements SmartLifecycle {
       ExecutionMetrics metrics,
       MinuteRollups rollups,
       ApplicationEventPublisher publisher,
-      MetricsProperties properties) {
+      MetricsProperties properties,
+      MeterRegistry meters) {
     this.nameServer = nameServer;
     this.groupSuffix = groupSuffix;
     this.metrics = metrics;
     this.rollups = rollups;
     this.publisher = publisher;
+    this.failures =
+        Counter.builder("scheduler.monitor.handling.failures")
+            .description("batches of execution events whose handling failed and is retried")
+            .register(meters);
     int window = properties.dedupeWindow();
     this.recent =
         new LinkedHashMap<>(16, 0.75f, false) {
           @Override
-          protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+          protected boolean removeEldestEntry(Map.Entry<String, Stage> eldest) {
             return size() > window;
           }
         };
+  }
+
+  /** How far an event got. */
+  private enum Stage {
+    /** Taken by a batch being handled now: another copy of it is a duplicate. */
+    TAKEN,
+    /** In the metrics and rollups, but its listeners failed: a redelivery hands it on again. */
+    COUNTED,
+    /** Handled completely: a redelivery of it is a duplicate. */
+    DONE
   }
 
   /** The execution events of one delivered batch, redeliveries taken out. */
@@ -78,29 +100,53 @@ public class MonitorConsumers implements SmartLifecycle {
 
   /** Takes one batch of execution events (the consumer's, or a test's). */
   public void accept(List<ExecutionEvent> batch) {
-    List<ExecutionEvent> fresh = new ArrayList<>(batch.size());
+    List<ExecutionEvent> pending = new ArrayList<>(batch.size());
     for (ExecutionEvent event : batch) {
       if (event.type() == null || event.type() == ExecutionEventType.LOG) {
         continue;
       }
-      if (firstTime(event)) {
-        fresh.add(event);
-      } else {
+      Stage before = take(event);
+      if (before == Stage.TAKEN || before == Stage.DONE) {
         metrics.duplicate();
+        continue;
       }
+      if (before == null) {
+        metrics.record(event);
+        rollups.add(event);
+      }
+      pending.add(event);
     }
-    for (ExecutionEvent event : fresh) {
-      metrics.record(event);
-      rollups.add(event);
+    if (pending.isEmpty()) {
+      return;
     }
-    if (!fresh.isEmpty()) {
-      publisher.publishEvent(new ExecutionEvents(fresh));
+    try {
+      publisher.publishEvent(new ExecutionEvents(pending));
+    } catch (RuntimeException e) {
+      failures.increment();
+      pending.forEach(event -> mark(event, Stage.COUNTED));
+      throw e;
     }
+    pending.forEach(event -> mark(event, Stage.DONE));
   }
 
-  private synchronized boolean firstTime(ExecutionEvent event) {
-    String key = event.executionId() + "/" + event.attempt() + "/" + event.type();
-    return recent.put(key, Boolean.TRUE) == null;
+  private static String key(ExecutionEvent event) {
+    return event.executionId() + "/" + event.attempt() + "/" + event.type();
+  }
+
+  /**
+   * Takes the event for this batch unless another has it or had it handled; returns how far it got
+   * before (null: never seen, to be counted).
+   */
+  private synchronized Stage take(ExecutionEvent event) {
+    Stage before = recent.get(key(event));
+    if (before == null || before == Stage.COUNTED) {
+      recent.put(key(event), Stage.TAKEN);
+    }
+    return before;
+  }
+
+  private synchronized void mark(ExecutionEvent event, Stage stage) {
+    recent.put(key(event), stage);
   }
 
   @Override

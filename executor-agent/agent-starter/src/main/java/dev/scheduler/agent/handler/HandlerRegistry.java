@@ -68,7 +68,13 @@ public class HandlerRegistry {
 
   /** What runs {@code fire}, or why nothing here can. */
   public Resolution resolve(FireEvent fire) {
-    JobType type = fire.jobType() == null ? JobType.BEAN : fire.jobType();
+    JobType type = fire.jobType();
+    if (type == null) {
+      // Absent, or a type of a newer platform that reads as null here: running it as some other
+      // type (a handler of the same name, say) would run the wrong work.
+      return new Resolution(
+          null, "the fire names no job type this agent knows (a newer platform's?): not run");
+    }
     return switch (type) {
       case BEAN -> {
         Work work = fire.handler() == null ? null : beans.get(fire.handler());

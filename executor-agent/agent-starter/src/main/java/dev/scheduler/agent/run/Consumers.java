@@ -19,10 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent's two broker consumers: fire events of its app, shared by the app's agents (one
- * consumer group per app), and control commands, which every agent of the app receives
- * (broadcasting). The fire consumer has as many threads as the agent has room (up to 64); a
- * consumer thread waits while the agent is full.
+ * The agent's broker consumers: first attempts of its app's fires, shared by the app's agents (one
+ * consumer group per app); the app's broadcast tag (broadcast shares and later attempts) and
+ * control commands, which every agent of the app receives (broadcasting). The fire consumer has as
+ * many threads as the agent has room (up to 64); a consumer thread waits while the agent is full.
  */
 public class Consumers {
 
@@ -45,8 +45,11 @@ public class Consumers {
    */
   static final java.time.Duration CLAIM_PATIENCE = java.time.Duration.ofSeconds(30);
 
-  /** The broker's delay level for a fire whose earlier attempt's lease is held: 5 s. */
+  /** The broker's delay level for a fire whose earlier attempt's lease stays held: 5 s. */
   private static final int BUSY_DELAY_LEVEL = 2;
+
+  /** Threads of the consumer of the app's broadcast tag: later attempts arrive there as well. */
+  private static final int BROADCAST_THREADS = 4;
 
   private final String nameServer;
   private final String app;
@@ -75,12 +78,13 @@ public class Consumers {
    */
   public synchronized void start() throws MQClientException {
     DefaultMQPushConsumer newControl =
-        broadcasting(ConsumerGroups.agentControl(app), Topics.CONTROL, app, this::onControl);
+        broadcasting(ConsumerGroups.agentControl(app), Topics.CONTROL, app, 1, this::onControl);
     DefaultMQPushConsumer newBroadcasts =
         broadcasting(
             ConsumerGroups.agentBroadcastFires(app),
             Topics.FIRE,
             Topics.broadcastTag(app),
+            BROADCAST_THREADS,
             this::onBroadcastFires);
     DefaultMQPushConsumer newFires = fireConsumer();
     try {
@@ -131,6 +135,7 @@ public class Consumers {
       String group,
       String topic,
       String tag,
+      int threads,
       java.util.function.BiFunction<
               java.util.List<MessageExt>, ConsumeConcurrentlyContext, ConsumeConcurrentlyStatus>
           listener)
@@ -145,8 +150,8 @@ public class Consumers {
     consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_TIMESTAMP);
     consumer.setConsumeTimestamp(
         UtilAll.timeMillisToHumanString3(System.currentTimeMillis() - START_MARGIN.toMillis()));
-    consumer.setConsumeThreadMin(1);
-    consumer.setConsumeThreadMax(1);
+    consumer.setConsumeThreadMin(threads);
+    consumer.setConsumeThreadMax(threads);
     consumer.setConsumeMessageBatchMaxSize(1);
     consumer.subscribe(topic, tag);
     consumer.registerMessageListener(
@@ -154,7 +159,11 @@ public class Consumers {
     return consumer;
   }
 
-  /** Broadcast fire events: one per live agent of the app; this agent runs the one for itself. */
+  /**
+   * Broadcast fire events: one per live agent of the app, of which this agent runs the one for
+   * itself; and later attempts of any execution of the app, which every agent reads and the first
+   * to claim the lease runs.
+   */
   private ConsumeConcurrentlyStatus onBroadcastFires(
       java.util.List<MessageExt> messages, ConsumeConcurrentlyContext context) {
     return take(messages, true, context);
@@ -176,7 +185,7 @@ public class Consumers {
         log.error("dropped unreadable fire event {}: {}", message.getKeys(), e.toString());
         continue;
       }
-      if (broadcast && !nodeId.equals(fire.targetNode())) {
+      if (broadcast && fire.targetNode() != null && !nodeId.equals(fire.targetNode())) {
         continue; // another agent's share of the broadcast
       }
       try {
@@ -208,14 +217,24 @@ public class Consumers {
     return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
   }
 
-  /** Offers the fire to the runner, asking again while execution-service cannot be reached. */
+  /**
+   * Offers the fire to the runner, asking again while execution-service cannot be reached, and when
+   * the previous attempt's lease is held, once it runs out (at most {@link #CLAIM_PATIENCE} in
+   * all): the broker would deliver it again only after 10 s or more.
+   */
   private Runner.Admission acceptPatiently(FireEvent fire)
       throws InterruptedException, RegistryHttp.UnavailableException {
     long deadline = System.nanoTime() + CLAIM_PATIENCE.toNanos();
     long backoffMs = 200;
     while (true) {
       try {
-        return runner.accept(fire);
+        Runner.Admission admission = runner.accept(fire);
+        long waitMs = admission.retryAfter().toMillis() + 50;
+        if (admission.acceptance() != Runner.Acceptance.BUSY
+            || System.nanoTime() + waitMs * 1_000_000 - deadline > 0) {
+          return admission;
+        }
+        Thread.sleep(waitMs);
       } catch (RegistryHttp.UnavailableException e) {
         if (System.nanoTime() + backoffMs * 1_000_000 - deadline > 0) {
           throw e;

@@ -161,6 +161,11 @@ final class Execution implements JobContext {
     if (!outcome.compareAndSet(null, type)) {
       return false;
     }
+    if (type == ExecutionEventType.LEASE_LOST) {
+      // In the attempt's log as well: execution-service may have ended the attempt already (its
+      // lease ran out), and then keeps the lines of this late report, not its status.
+      log.warn("{}", text);
+    }
     onEnd.accept(type);
     ExecutionEvent event =
         ExecutionEvent.of(type, fire, nodeId, clock.instant())
