@@ -128,15 +128,15 @@ class ServerRestartTest {
       waitUntil(from.plusSeconds(10));
 
       restart(from, mariaDb, Duration.ofSeconds(5));
-      pause(Duration.ofSeconds(15));
-      restart(from, redis, Duration.ofSeconds(3));
       pause(Duration.ofSeconds(10));
+      restart(from, redis, Duration.ofSeconds(3));
+      pause(Duration.ofSeconds(5));
       restart(from, broker, Duration.ofSeconds(5));
-      pause(Duration.ofSeconds(20));
+      pause(Duration.ofSeconds(15));
       restart(from, execution);
-      pause(Duration.ofSeconds(15));
+      pause(Duration.ofSeconds(10));
       restart(from, jobs);
-      pause(Duration.ofSeconds(15));
+      pause(Duration.ofSeconds(10));
       restart(from, monitor);
       pause(Duration.ofSeconds(5));
       Instant to = Instant.now().truncatedTo(ChronoUnit.SECONDS);

@@ -2,7 +2,6 @@ package dev.scheduler.contracts;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.time.Instant;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -22,10 +21,6 @@ import java.util.Objects;
  * @param heapMaxBytes maximum heap
  * @param agentVersion version of the agent starter
  * @param time when the agent sent it, UTC
- * @param leases the execution leases this node holds and renews with this heartbeat: executions
- *     waiting here, running, or ended here with their outcome not yet recorded
- * @param released leases this node gives up: their handler's thread is done and their outcome
- *     stored by the broker
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Heartbeat(
@@ -41,16 +36,12 @@ public record Heartbeat(
     long heapUsedBytes,
     long heapMaxBytes,
     String agentVersion,
-    Instant time,
-    List<HeldLease> leases,
-    List<HeldLease> released) {
+    Instant time) {
 
   public Heartbeat {
     schemaVersion = Contracts.versionOrCurrent(schemaVersion);
     Objects.requireNonNull(nodeId, "nodeId");
     Objects.requireNonNull(app, "app");
     Objects.requireNonNull(time, "time");
-    leases = leases == null ? List.of() : List.copyOf(leases);
-    released = released == null ? List.of() : List.copyOf(released);
   }
 }

@@ -70,9 +70,7 @@ class MessagesJsonTest {
             1 << 20,
             1 << 28,
             "0.1.0",
-            at,
-            List.of(new HeldLease(fire.executionId(), 1)),
-            List.of(new HeldLease(fire.executionId() + "x", 2))),
+            at),
         new NodeStateChanged(1, "node-a", "billing", NodeState.ONLINE, NodeState.SUSPECT, at),
         new ControlCommand(
             1,
@@ -100,7 +98,12 @@ class MessagesJsonTest {
   static Stream<Object> agentBodies() {
     FireEvent fire = fire();
     return Stream.of(
-        new HeartbeatReply(Duration.ofSeconds(8), List.of(new HeldLease(fire.executionId(), 1))),
+        new LeaseRenewalReply(Duration.ofSeconds(8), List.of(new HeldLease(fire.executionId(), 1))),
+        new LeaseRenewal(
+            "node-a",
+            "billing",
+            List.of(new HeldLease(fire.executionId(), 1)),
+            List.of(new HeldLease(fire.executionId() + "x", 2))),
         new LeaseClaims("node-a", "billing", List.of(LeaseClaims.Claim.of(fire))),
         new LeaseGrants(
             Duration.ofSeconds(8),

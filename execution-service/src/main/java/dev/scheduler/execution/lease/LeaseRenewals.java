@@ -1,7 +1,7 @@
 package dev.scheduler.execution.lease;
 
-import dev.scheduler.contracts.HeartbeatReply;
 import dev.scheduler.contracts.HeldLease;
+import dev.scheduler.contracts.LeaseRenewalReply;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
@@ -16,9 +16,10 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * What a heartbeat does to its node's leases: the ones it gives up are released, the ones it holds
- * are renewed for another {@code ttl}, if the node still holds them. A lease that ran out but was
- * not failed over yet (nobody else was granted the execution meanwhile) is renewed like any other.
+ * What a renewal (sent with every heartbeat) does to its node's leases: the ones it gives up are
+ * released, the ones it holds are renewed for another {@code ttl}, if the node still holds them. A
+ * lease that ran out but was not failed over yet (nobody else was granted the execution meanwhile)
+ * is renewed like any other.
  */
 @Component
 public class LeaseRenewals {
@@ -37,7 +38,7 @@ public class LeaseRenewals {
 
   /** Releases {@code released}, renews {@code held}; tells which of {@code held} the node lost. */
   @Transactional
-  public HeartbeatReply renew(
+  public LeaseRenewalReply renew(
       String nodeId, List<HeldLease> heldAsSent, List<HeldLease> releasedAsSent) {
     // In id order, as the ingest and the lease desk lock rows, so that none waits in a cycle.
     List<HeldLease> held = inIdOrder(heldAsSent);
@@ -55,7 +56,7 @@ public class LeaseRenewals {
           });
     }
     if (held.isEmpty()) {
-      return new HeartbeatReply(properties.ttl(), List.of());
+      return new LeaseRenewalReply(properties.ttl(), List.of());
     }
     Instant until = clock.instant().plus(properties.ttl());
     jdbc.batchUpdate(
@@ -79,7 +80,7 @@ public class LeaseRenewals {
         rs -> {
           holding.add(new HeldLease(rs.getString(1), rs.getInt(2)));
         });
-    return new HeartbeatReply(
+    return new LeaseRenewalReply(
         properties.ttl(), held.stream().filter(lease -> !holding.contains(lease)).toList());
   }
 

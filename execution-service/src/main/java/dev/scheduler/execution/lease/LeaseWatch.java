@@ -18,6 +18,7 @@ import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -35,7 +36,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>Leases are judged only once this replica has been up, reaching the database and not stalled,
  * for a whole {@code ttl}: after a restart, a database outage or a pause of this process, agents
  * could not renew meanwhile, and they get a full lease's time to do so before anything is failed
- * over (a live agent that finished a run during the outage must not see it run again). Runs on one
+ * over (a live agent that finished a run during the outage must not see it run again). A replica
+ * that is shutting down judges none: it takes no renewals any more (its web server stops first),
+ * and another replica, or this one's next start, judges them with renewals heard. Runs on one
  * replica at a time.
  */
 @Component
@@ -62,6 +65,9 @@ public class LeaseWatch {
 
   private volatile Instant lastTick;
 
+  /** Set once this replica began to shut down. */
+  private volatile boolean closing;
+
   public LeaseWatch(
       JdbcTemplate jdbc,
       TransactionTemplate transactions,
@@ -84,6 +90,12 @@ public class LeaseWatch {
     Instant now = clock.instant();
     lastTick = now;
     healthySince = now;
+  }
+
+  /** From now on this replica takes no renewals: it judges no lease any more. */
+  @EventListener(ContextClosedEvent.class)
+  public void closing() {
+    closing = true;
   }
 
   /** Notes that this replica reaches the database, and when it did not for a while. */
@@ -118,7 +130,7 @@ public class LeaseWatch {
   public int scan() {
     Instant now = clock.instant();
     Instant since = healthySince;
-    if (since == null || since.plus(properties.ttl()).isAfter(now)) {
+    if (closing || since == null || since.plus(properties.ttl()).isAfter(now)) {
       return 0;
     }
     List<String> candidates =

@@ -2,9 +2,12 @@ package dev.scheduler.execution.lease;
 
 import dev.scheduler.contracts.ConsumerGroups;
 import dev.scheduler.contracts.FieldViolation;
+import dev.scheduler.contracts.HeldLease;
 import dev.scheduler.contracts.Ids;
 import dev.scheduler.contracts.LeaseClaims;
 import dev.scheduler.contracts.LeaseGrants;
+import dev.scheduler.contracts.LeaseRenewal;
+import dev.scheduler.contracts.LeaseRenewalReply;
 import dev.scheduler.execution.nodes.AgentToken;
 import dev.scheduler.support.ApiException;
 import io.swagger.v3.oas.annotations.Hidden;
@@ -16,18 +19,21 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Where agents claim the leases of the fire events they take ({@code POST /agent/v1/leases}, with
- * the agent token): an agent runs an attempt only under a granted lease.
+ * Where agents claim the leases of the fire events they take ({@code POST /agent/v1/leases}) and
+ * renew and give up the leases they hold ({@code POST /agent/v1/leases/renewals}, with every
+ * heartbeat), with the agent token: an agent runs an attempt only under a granted lease.
  */
 @Hidden // the agents' endpoint, inside the cluster only: not in the public API description
 @RestController
 class LeasesResource {
 
   private final LeaseDesk desk;
+  private final LeaseRenewals renewals;
   private final AgentToken agentToken;
 
-  LeasesResource(LeaseDesk desk, AgentToken agentToken) {
+  LeasesResource(LeaseDesk desk, LeaseRenewals renewals, AgentToken agentToken) {
     this.desk = desk;
+    this.renewals = renewals;
     this.agentToken = agentToken;
   }
 
@@ -40,14 +46,56 @@ class LeasesResource {
     return desk.claim(claims);
   }
 
-  private static void validate(LeaseClaims request) {
+  @PostMapping("/agent/v1/leases/renewals")
+  LeaseRenewalReply renew(
+      @RequestHeader(name = AgentToken.HEADER, required = false) String token,
+      @RequestBody LeaseRenewal renewal) {
+    agentToken.check(token);
+    validate(renewal);
+    return renewals.renew(renewal.nodeId(), renewal.renew(), renewal.release());
+  }
+
+  private static void validate(LeaseRenewal renewal) {
     List<FieldViolation> violations = new ArrayList<>();
-    if (request.nodeId() == null || request.nodeId().isBlank() || request.nodeId().length() > 128) {
+    checkAgent(renewal.nodeId(), renewal.app(), violations);
+    checkLeases("renew", renewal.renew(), violations);
+    checkLeases("release", renewal.release(), violations);
+    if (!violations.isEmpty()) {
+      throw ApiException.invalid(violations);
+    }
+  }
+
+  private static void checkLeases(
+      String field, List<HeldLease> leases, List<FieldViolation> violations) {
+    if (leases.size() > LeaseRenewal.MAX_LEASES) {
+      violations.add(
+          new FieldViolation(field, "must name at most " + LeaseRenewal.MAX_LEASES + " leases"));
+      return;
+    }
+    for (int i = 0; i < leases.size(); i++) {
+      HeldLease lease = leases.get(i);
+      if (lease.executionId().isEmpty() || lease.executionId().length() > 96) {
+        violations.add(
+            new FieldViolation(field + "[" + i + "].executionId", "must be 1 to 96 characters"));
+      }
+      if (lease.attempt() < 1) {
+        violations.add(new FieldViolation(field + "[" + i + "].attempt", "must be 1 or more"));
+      }
+    }
+  }
+
+  private static void checkAgent(String nodeId, String app, List<FieldViolation> violations) {
+    if (nodeId == null || nodeId.isBlank() || nodeId.length() > 128) {
       violations.add(new FieldViolation("nodeId", "must be 1 to 128 characters"));
     }
-    if (request.app() == null || !ConsumerGroups.APP_NAME.matcher(request.app()).matches()) {
+    if (app == null || !ConsumerGroups.APP_NAME.matcher(app).matches()) {
       violations.add(new FieldViolation("app", "must match " + ConsumerGroups.APP_NAME.pattern()));
     }
+  }
+
+  private static void validate(LeaseClaims request) {
+    List<FieldViolation> violations = new ArrayList<>();
+    checkAgent(request.nodeId(), request.app(), violations);
     if (request.claims().isEmpty() || request.claims().size() > LeaseClaims.MAX_CLAIMS) {
       violations.add(
           new FieldViolation("claims", "must hold 1 to " + LeaseClaims.MAX_CLAIMS + " claims"));

@@ -3,11 +3,8 @@ package dev.scheduler.execution.nodes;
 import dev.scheduler.contracts.ConsumerGroups;
 import dev.scheduler.contracts.FieldViolation;
 import dev.scheduler.contracts.Heartbeat;
-import dev.scheduler.contracts.HeartbeatReply;
-import dev.scheduler.contracts.HeldLease;
 import dev.scheduler.contracts.NodeState;
 import dev.scheduler.execution.PagedQuery;
-import dev.scheduler.execution.lease.LeaseRenewals;
 import dev.scheduler.support.ApiException;
 import dev.scheduler.support.PageResponse;
 import io.swagger.v3.oas.annotations.Hidden;
@@ -39,32 +36,24 @@ public class NodesResource {
   private final NodeRegistry registry;
   private final NodeWatch watch;
   private final AgentToken agentToken;
-  private final LeaseRenewals leases;
   private final Clock clock;
 
-  public NodesResource(
-      NodeRegistry registry,
-      NodeWatch watch,
-      AgentToken agentToken,
-      LeaseRenewals leases,
-      Clock clock) {
+  public NodesResource(NodeRegistry registry, NodeWatch watch, AgentToken agentToken, Clock clock) {
     this.registry = registry;
     this.watch = watch;
     this.agentToken = agentToken;
-    this.leases = leases;
     this.clock = clock;
   }
 
   @Hidden // the agents' endpoint, inside the cluster only: not in the public API description
   @PostMapping("/heartbeat")
-  public HeartbeatReply heartbeat(
+  @ResponseStatus(HttpStatus.NO_CONTENT)
+  public void heartbeat(
       @RequestHeader(name = TOKEN_HEADER, required = false) String token,
       @RequestBody Heartbeat beat) {
     agentToken.check(token);
     validate(beat);
-    HeartbeatReply reply = leases.renew(beat.nodeId(), beat.leases(), beat.released());
     registry.heartbeat(beat, clock.instant()).ifPresent(watch::announce);
-    return reply;
   }
 
   /**
@@ -120,31 +109,8 @@ public class NodesResource {
     if (beat.agentVersion() != null && beat.agentVersion().length() > 32) {
       violations.add(new FieldViolation("agentVersion", "must be at most 32 characters"));
     }
-    checkLeases("leases", beat.leases(), violations);
-    checkLeases("released", beat.released(), violations);
     if (!violations.isEmpty()) {
       throw ApiException.invalid(violations);
-    }
-  }
-
-  /** Most leases a heartbeat may name in each list: an agent holds at most 1,024 executions. */
-  static final int MAX_LEASES = 2_048;
-
-  private static void checkLeases(
-      String field, List<HeldLease> leases, List<FieldViolation> violations) {
-    if (leases.size() > MAX_LEASES) {
-      violations.add(new FieldViolation(field, "must name at most " + MAX_LEASES + " leases"));
-      return;
-    }
-    for (int i = 0; i < leases.size(); i++) {
-      HeldLease lease = leases.get(i);
-      if (lease.executionId().isEmpty() || lease.executionId().length() > 96) {
-        violations.add(
-            new FieldViolation(field + "[" + i + "].executionId", "must be 1 to 96 characters"));
-      }
-      if (lease.attempt() < 1) {
-        violations.add(new FieldViolation(field + "[" + i + "].attempt", "must be 1 or more"));
-      }
     }
   }
 }

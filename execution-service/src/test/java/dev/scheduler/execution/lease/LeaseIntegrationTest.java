@@ -3,17 +3,16 @@ package dev.scheduler.execution.lease;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.scheduler.contracts.Contracts;
 import dev.scheduler.contracts.ExecutionEvent;
 import dev.scheduler.contracts.ExecutionEventType;
 import dev.scheduler.contracts.FireEvent;
-import dev.scheduler.contracts.Heartbeat;
-import dev.scheduler.contracts.HeartbeatReply;
 import dev.scheduler.contracts.HeldLease;
 import dev.scheduler.contracts.Json;
 import dev.scheduler.contracts.LeaseClaims;
 import dev.scheduler.contracts.LeaseGrants;
 import dev.scheduler.contracts.LeaseGrants.Verdict;
+import dev.scheduler.contracts.LeaseRenewal;
+import dev.scheduler.contracts.LeaseRenewalReply;
 import dev.scheduler.contracts.RetryPolicy;
 import dev.scheduler.execution.TestAttempts;
 import dev.scheduler.execution.TestMessages;
@@ -81,6 +80,8 @@ class LeaseIntegrationTest {
   @Autowired ExecutionIngest ingest;
   @Autowired JdbcTemplate jdbc;
   @Autowired ExecutionQueries queries;
+  @Autowired org.springframework.transaction.support.TransactionTemplate transactions;
+  @Autowired dev.scheduler.execution.ingest.Dispatcher dispatcher;
 
   private String app;
   private Instant start;
@@ -248,6 +249,31 @@ class LeaseIntegrationTest {
   }
 
   @Test
+  void a_replica_shutting_down_fails_nothing_over_as_it_hears_no_renewals_any_more() {
+    FireEvent fire = recordedFire(RetryPolicy.NONE);
+    assertThat(claim("node-a", fire).verdict()).isEqualTo(Verdict.GRANTED);
+    ingest.events(List.of(event(fire, ExecutionEventType.STARTED, 1, "node-a")));
+    LeaseWatch stopping =
+        new LeaseWatch(
+            jdbc,
+            transactions,
+            ingest,
+            dispatcher,
+            new LeaseProperties(Duration.ofSeconds(8), Duration.ofMillis(500)),
+            clock);
+    stopping.ready();
+    stopping.closing();
+
+    for (int i = 0; i < 100; i++) {
+      clock.advance(TICK);
+      stopping.tick();
+    }
+    stopping.scan();
+
+    assertThat(TestAttempts.of(queries, fire.executionId())).containsExactly("1:RUNNING");
+  }
+
+  @Test
   void claims_need_the_agent_token_and_bad_claims_get_a_problem_naming_the_field() {
     FireEvent fire = recordedFire(RetryPolicy.NONE);
     LeaseClaims good = new LeaseClaims("node-a", app, List.of(LeaseClaims.Claim.of(fire)));
@@ -326,27 +352,13 @@ class LeaseIntegrationTest {
     return Json.fromJson(answer.getBody(), LeaseGrants.class).grants().get(0);
   }
 
-  private HeartbeatReply heartbeat(String node, List<HeldLease> held, List<HeldLease> released) {
-    Heartbeat beat =
-        new Heartbeat(
-            Contracts.SCHEMA_VERSION,
-            node,
-            app,
-            "10.0.0.7",
-            8090,
-            8,
-            1,
-            0,
-            0.1,
-            1L,
-            2L,
-            "test",
-            clock.instant(),
-            held,
-            released);
-    ResponseEntity<String> answer = post("/api/v1/nodes/heartbeat", beat, "test-token");
+  /** What an agent sends with its heartbeat: the leases it renews and those it gives up. */
+  private LeaseRenewalReply heartbeat(String node, List<HeldLease> held, List<HeldLease> released) {
+    ResponseEntity<String> answer =
+        post(
+            "/agent/v1/leases/renewals", new LeaseRenewal(node, app, held, released), "test-token");
     assertThat(answer.getStatusCode()).isEqualTo(HttpStatus.OK);
-    return Json.fromJson(answer.getBody(), HeartbeatReply.class);
+    return Json.fromJson(answer.getBody(), LeaseRenewalReply.class);
   }
 
   private ResponseEntity<String> post(String path, Object body, String token) {

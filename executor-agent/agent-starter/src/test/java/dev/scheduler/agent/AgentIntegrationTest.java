@@ -258,8 +258,8 @@ class AgentIntegrationTest {
         .until(() -> SlowHandler.interrupted.contains(fire.executionId()));
     // Its thread is done: the next heartbeat gives the lease up.
     await().atMost(Duration.ofSeconds(10)).until(() -> !authority.held(fire.executionId()));
-    assertThat(authority.beats)
-        .anySatisfy(b -> assertThat(b.released()).contains(new HeldLease(fire.executionId(), 1)));
+    assertThat(authority.renewals)
+        .anySatisfy(r -> assertThat(r.release()).contains(new HeldLease(fire.executionId(), 1)));
 
     FireEvent retry = fire.nextAttempt(2, Instant.now());
     publish(retry);
@@ -549,7 +549,7 @@ class AgentIntegrationTest {
     HeldLease held = new HeldLease(fire.executionId(), 1);
     await()
         .atMost(Duration.ofSeconds(20))
-        .until(() -> authority.beats.stream().anyMatch(b -> b.leases().contains(held)));
+        .until(() -> authority.renewals.stream().anyMatch(r -> r.renew().contains(held)));
     Heartbeat beat = authority.beats.peek();
     assertThat(beat.nodeId()).isEqualTo("node-a");
     assertThat(beat.app()).isEqualTo(app);

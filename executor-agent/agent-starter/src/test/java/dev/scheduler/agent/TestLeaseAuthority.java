@@ -3,12 +3,13 @@ package dev.scheduler.agent;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.scheduler.contracts.Heartbeat;
-import dev.scheduler.contracts.HeartbeatReply;
 import dev.scheduler.contracts.HeldLease;
 import dev.scheduler.contracts.Json;
 import dev.scheduler.contracts.LeaseClaims;
 import dev.scheduler.contracts.LeaseGrants;
 import dev.scheduler.contracts.LeaseGrants.Verdict;
+import dev.scheduler.contracts.LeaseRenewal;
+import dev.scheduler.contracts.LeaseRenewalReply;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -29,13 +30,14 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * heartbeats renew and release. (execution-service's own rules are tested on its real database.) A
  * test can take it away (503), keep it from renewing, or take a lease from its holder.
  */
-final class TestLeaseAuthority implements AutoCloseable {
+public final class TestLeaseAuthority implements AutoCloseable {
 
   private record Row(int attempt, String node, long token, long untilNanos, boolean held) {}
 
   private final HttpServer server;
   private final Map<String, Row> rows = new HashMap<>();
   final Queue<Heartbeat> beats = new ConcurrentLinkedQueue<>();
+  public final Queue<LeaseRenewal> renewals = new ConcurrentLinkedQueue<>();
   final Queue<String> tokens = new ConcurrentLinkedQueue<>();
   final Queue<String> farewells = new ConcurrentLinkedQueue<>();
   final Set<HeldLease> revoked = ConcurrentHashMap.newKeySet();
@@ -43,24 +45,25 @@ final class TestLeaseAuthority implements AutoCloseable {
   volatile boolean claimsAway;
   volatile boolean heartbeatsAway;
 
-  TestLeaseAuthority() {
+  public TestLeaseAuthority() {
     try {
       server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    server.createContext("/agent/v1/leases/renewals", this::onRenewal);
     server.createContext("/agent/v1/leases", this::onClaims);
     server.createContext("/api/v1/nodes", this::onNodes);
     server.start();
   }
 
   /** The base URL agents are pointed at. */
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
   /** As if {@code node} had been granted {@code attempt} of the execution. */
-  synchronized void granted(String executionId, int attempt, String node) {
+  public synchronized void granted(String executionId, int attempt, String node) {
     rows.put(executionId, new Row(attempt, node, attempt, System.nanoTime() + ttl.toNanos(), true));
   }
 
@@ -131,26 +134,32 @@ final class TestLeaseAuthority implements AutoCloseable {
       answer(exchange, 204, null);
       return;
     }
-    Heartbeat beat = Json.fromBytes(exchange.getRequestBody().readAllBytes(), Heartbeat.class);
-    beats.add(beat);
+    beats.add(Json.fromBytes(exchange.getRequestBody().readAllBytes(), Heartbeat.class));
     tokens.add(String.valueOf(exchange.getRequestHeaders().getFirst("X-Scheduler-Agent-Token")));
+    answer(exchange, heartbeatsAway ? 503 : 204, null);
+  }
+
+  private void onRenewal(HttpExchange exchange) throws IOException {
+    LeaseRenewal renewal =
+        Json.fromBytes(exchange.getRequestBody().readAllBytes(), LeaseRenewal.class);
+    renewals.add(renewal);
     if (heartbeatsAway) {
       answer(exchange, 503, null);
       return;
     }
-    answer(exchange, 200, new HeartbeatReply(ttl, renew(beat)));
+    answer(exchange, 200, new LeaseRenewalReply(ttl, renew(renewal)));
   }
 
-  private synchronized List<HeldLease> renew(Heartbeat beat) {
+  private synchronized List<HeldLease> renew(LeaseRenewal beat) {
     long now = System.nanoTime();
-    for (HeldLease lease : beat.released()) {
+    for (HeldLease lease : beat.release()) {
       Row row = rows.get(lease.executionId());
       if (row != null && row.node().equals(beat.nodeId()) && row.attempt() == lease.attempt()) {
         rows.put(lease.executionId(), new Row(row.attempt(), row.node(), row.token(), now, false));
       }
     }
     List<HeldLease> notHeld = new ArrayList<>();
-    for (HeldLease lease : beat.leases()) {
+    for (HeldLease lease : beat.renew()) {
       Row row = rows.get(lease.executionId());
       boolean holds =
           row != null

@@ -29,6 +29,12 @@ class PartitionPassJob implements InterruptableJob {
   /** How long a partition given back waits, so that another replica can take it. */
   private static final Duration GIVE_BACK_DELAY = Duration.ofSeconds(2);
 
+  /** How long a failed pass keeps trying to restart its partition's trigger (database away). */
+  private static final Duration RESTART_PATIENCE = Duration.ofSeconds(60);
+
+  /** How often it tries meanwhile. */
+  private static final Duration RESTART_RETRY = Duration.ofSeconds(1);
+
   private static final Logger log = LoggerFactory.getLogger(PartitionPassJob.class);
 
   private final PartitionPass pass;
@@ -84,7 +90,39 @@ class PartitionPassJob implements InterruptableJob {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (SchedulerException | RuntimeException e) {
+      restartAfterFailure(context, partition);
       throw new JobExecutionException("pass of partition " + partition + " failed", e);
+    }
+  }
+
+  /**
+   * A pass that failed (its database went away, say) restarts its partition's trigger as a pass
+   * that ended does: left as it was, the trigger still shows when this pass began, and after a long
+   * pass that is past Quartz's misfire threshold, so the partition would wait for the misfire scan
+   * (a minute) before it fired again. The database may still be away: it tries again every {@link
+   * #RESTART_RETRY}, for up to {@link #RESTART_PATIENCE}.
+   */
+  private void restartAfterFailure(JobExecutionContext context, int partition) {
+    Instant giveUp = clock.instant().plus(RESTART_PATIENCE);
+    while (!interrupted) {
+      try {
+        nextPassIn(context, partition, RESTART_RETRY);
+        return;
+      } catch (SchedulerException | RuntimeException e) {
+        if (!clock.instant().isBefore(giveUp)) {
+          log.warn(
+              "partition {}: its trigger could not be restarted after a failed pass: {}",
+              partition,
+              e.toString());
+          return;
+        }
+        try {
+          Thread.sleep(RESTART_RETRY.toMillis());
+        } catch (InterruptedException interruptedWhileWaiting) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
     }
   }
 

@@ -202,6 +202,9 @@ class QuartzCluster implements SmartLifecycle, DisposableBean {
     q.setProperty(
         "org.quartz.jobStore.misfireThreshold",
         Long.toString(p.passLength().multipliedBy(6).toMillis()));
+    // After a database outage Quartz retries what failed (completing a pass, acquiring the next)
+    // this often; its default, 15 s, left partitions without a pass for that much longer.
+    q.setProperty("org.quartz.jobStore.dbRetryInterval", "1000");
     q.setProperty("org.quartz.jobStore.acquireTriggersWithinLock", "true");
     q.setProperty("org.quartz.jobStore.useProperties", "true");
     q.setProperty("org.quartz.jobStore.tablePrefix", "QRTZ_");

@@ -86,6 +86,30 @@ class PartitionPassJobTest {
   }
 
   @Test
+  void a_pass_that_failed_still_restarts_its_partition_trigger_from_now() throws Exception {
+    // The trigger still shows when the pass began, long ago: left so, Quartz would take it for
+    // misfired and the partition would wait for the misfire scan.
+    scheduler.rescheduleJob(
+        partitionTrigger(), QuartzCluster.partitionTrigger(0, Date.from(NOW.minusSeconds(90))));
+    PartitionPass pass = mock(PartitionPass.class);
+    org.mockito.BDDMockito.willThrow(new IllegalStateException("database away"))
+        .given(pass)
+        .run(anyInt(), any(), any(), any());
+    when(fairShare.allows(anyInt())).thenReturn(true);
+    JobExecutionContext context = context(scheduler.getTrigger(partitionTrigger()));
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                new PartitionPassJob(
+                        pass, fairShare, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofSeconds(10))
+                    .execute(context))
+        .isInstanceOf(org.quartz.JobExecutionException.class);
+
+    assertThat(scheduler.getTrigger(partitionTrigger()).getNextFireTime())
+        .isEqualTo(Date.from(NOW.plusSeconds(1)));
+  }
+
+  @Test
   void a_pass_goes_on_while_its_replica_runs_no_more_than_its_fair_share() throws Exception {
     BooleanSupplier goOn = run(scheduler.getTrigger(partitionTrigger()));
     assertThat(goOn.getAsBoolean()).isTrue();
@@ -104,15 +128,20 @@ class PartitionPassJobTest {
     PartitionPass pass = mock(PartitionPass.class);
     when(fairShare.allows(anyInt())).thenReturn(true);
     when(fairShare.keeps(anyInt())).thenReturn(true);
-    JobExecutionContext context = mock(JobExecutionContext.class);
-    when(context.getScheduler()).thenReturn(scheduler);
-    when(context.getTrigger()).thenReturn(firing);
-    when(context.getMergedJobDataMap()).thenReturn(new JobDataMap(job.getJobDataMap()));
+    JobExecutionContext context = context(firing);
     new PartitionPassJob(pass, fairShare, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofSeconds(10))
         .execute(context);
     ArgumentCaptor<BooleanSupplier> goOn = ArgumentCaptor.forClass(BooleanSupplier.class);
     verify(pass).run(anyInt(), any(), any(), goOn.capture());
     return goOn.getValue();
+  }
+
+  private JobExecutionContext context(Trigger firing) throws Exception {
+    JobExecutionContext context = mock(JobExecutionContext.class);
+    when(context.getScheduler()).thenReturn(scheduler);
+    when(context.getTrigger()).thenReturn(firing);
+    when(context.getMergedJobDataMap()).thenReturn(new JobDataMap(job.getJobDataMap()));
+    return context;
   }
 
   private static TriggerKey partitionTrigger() {

@@ -4,9 +4,10 @@ import dev.scheduler.agent.AgentIdentity;
 import dev.scheduler.agent.AgentProperties;
 import dev.scheduler.contracts.Contracts;
 import dev.scheduler.contracts.Heartbeat;
-import dev.scheduler.contracts.HeartbeatReply;
 import dev.scheduler.contracts.HeldLease;
 import dev.scheduler.contracts.Json;
+import dev.scheduler.contracts.LeaseRenewal;
+import dev.scheduler.contracts.LeaseRenewalReply;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.time.Clock;
@@ -21,11 +22,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reports this instance's liveness and load to execution-service's node registry ({@code POST
- * /api/v1/nodes/heartbeat}) and renews the leases it holds with the same request; says goodbye on
- * shutdown ({@code DELETE /api/v1/nodes/{nodeId}}). Runs on its own thread. A heartbeat that fails
- * is sent again after {@link #RETRY}, not a whole interval later: leases this node cannot renew
- * within their time are lost, and their handlers stopped.
+ * Renews the leases this instance holds and gives up those it is done with ({@code POST
+ * /agent/v1/leases/renewals}, {@link LeaseRenewal#MAX_LEASES} of each per request), then reports
+ * its liveness and load to execution-service's node registry ({@code POST
+ * /api/v1/nodes/heartbeat}); says goodbye on shutdown ({@code DELETE /api/v1/nodes/{nodeId}}). Runs
+ * on its own thread. A beat that fails is sent again after {@link #RETRY}, not a whole interval
+ * later: leases this node cannot renew within their time are lost, and their handlers stopped.
  */
 public class Heartbeats implements AutoCloseable {
 
@@ -91,10 +93,8 @@ public class Heartbeats implements AutoCloseable {
     }
   }
 
-  /**
-   * The heartbeat this instance would send now, renewing {@code renew}, giving up {@code release}.
-   */
-  Heartbeat current(List<HeldLease> renew, List<HeldLease> release) {
+  /** The heartbeat this instance would send now. */
+  public Heartbeat current() {
     MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
     double cpu = -1;
     if (ManagementFactory.getOperatingSystemMXBean()
@@ -114,14 +114,7 @@ public class Heartbeats implements AutoCloseable {
         heap.getUsed(),
         heap.getMax(),
         Heartbeats.class.getPackage().getImplementationVersion(),
-        clock.instant(),
-        renew,
-        release);
-  }
-
-  /** The heartbeat this instance would send now. */
-  public Heartbeat current() {
-    return current(leases.toRenew(), leases.toRelease());
+        clock.instant());
   }
 
   private boolean beatQuietly() {
@@ -133,27 +126,59 @@ public class Heartbeats implements AutoCloseable {
     }
   }
 
-  /** Sends one heartbeat; true when a registry took it. */
+  /** Renews the leases and sends one heartbeat; true when execution-service took all of it. */
   public boolean beat() {
-    List<HeldLease> renew = leases.toRenew();
-    List<HeldLease> release = leases.toRelease();
-    long sentAt = ticker.nanos();
-    byte[] body = Json.toBytes(current(renew, release));
-    RegistryHttp.Answer answer;
     try {
-      answer = registry.call("POST", "/api/v1/nodes/heartbeat", body);
+      renewLeases();
+      RegistryHttp.Answer answer =
+          registry.call("POST", "/api/v1/nodes/heartbeat", Json.toBytes(current()));
+      if (!answer.ok()) {
+        failed(answer.from() + " answered " + answer.status() + " to a heartbeat");
+        return false;
+      }
     } catch (RegistryHttp.UnavailableException e) {
       failed(e.getMessage());
       return false;
     }
-    if (!answer.ok()) {
-      failed(answer.from() + " answered " + answer.status());
-      return false;
-    }
-    HeartbeatReply reply = Json.fromBytes(answer.body(), HeartbeatReply.class);
-    leases.renewed(sentAt, reply.leaseTtl(), renew, reply.notHeld(), release);
     sent.incrementAndGet();
     return true;
+  }
+
+  /**
+   * Renews and gives up leases, {@link LeaseRenewal#MAX_LEASES} of each per request: an agent whose
+   * runs ended while execution-service's ingest lags renews thousands of them, and none may be left
+   * out (one whose finished run is not on record yet would be failed over and run again).
+   */
+  private void renewLeases() throws RegistryHttp.UnavailableException {
+    List<HeldLease> renew = leases.toRenew();
+    List<HeldLease> release = leases.toRelease();
+    int chunks = Math.max(1, Math.max(chunks(renew.size()), chunks(release.size())));
+    for (int i = 0; i < chunks; i++) {
+      List<HeldLease> renewing = slice(renew, i);
+      List<HeldLease> releasing = slice(release, i);
+      long sentAt = ticker.nanos();
+      RegistryHttp.Answer answer =
+          registry.call(
+              "POST",
+              "/agent/v1/leases/renewals",
+              Json.toBytes(
+                  new LeaseRenewal(identity.nodeId(), identity.app(), renewing, releasing)));
+      if (!answer.ok()) {
+        throw new RegistryHttp.UnavailableException(
+            answer.from() + " answered " + answer.status() + " to a lease renewal");
+      }
+      LeaseRenewalReply reply = Json.fromBytes(answer.body(), LeaseRenewalReply.class);
+      leases.renewed(sentAt, reply.leaseTtl(), renewing, reply.notHeld(), releasing);
+    }
+  }
+
+  private static int chunks(int size) {
+    return (size + LeaseRenewal.MAX_LEASES - 1) / LeaseRenewal.MAX_LEASES;
+  }
+
+  private static List<HeldLease> slice(List<HeldLease> all, int chunk) {
+    int from = Math.min(all.size(), chunk * LeaseRenewal.MAX_LEASES);
+    return all.subList(from, Math.min(all.size(), from + LeaseRenewal.MAX_LEASES));
   }
 
   private void failed(String why) {
