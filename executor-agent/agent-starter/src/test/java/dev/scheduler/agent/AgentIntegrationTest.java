@@ -20,6 +20,7 @@ import dev.scheduler.contracts.LogLine;
 import dev.scheduler.contracts.Topics;
 import dev.scheduler.testkit.EmbeddedRocketMq;
 import dev.scheduler.testkit.FireTraffic;
+import dev.scheduler.testkit.TestLeaseAuthority;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;

@@ -11,6 +11,7 @@ import dev.scheduler.contracts.JobType;
 import dev.scheduler.contracts.Json;
 import dev.scheduler.contracts.Topics;
 import dev.scheduler.testkit.FreePorts;
+import dev.scheduler.testkit.TestLeaseAuthority;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;

@@ -16,6 +16,7 @@ import dev.scheduler.contracts.LogLine;
 import dev.scheduler.testkit.EmbeddedRocketMq;
 import dev.scheduler.testkit.FireTraffic;
 import dev.scheduler.testkit.RealServers;
+import dev.scheduler.testkit.TestLeaseAuthority;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
@@ -27,12 +28,22 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpStatus;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @RealServers(database = false)
 class SampleApplicationTest {
 
   private static FireTraffic traffic;
+
+  /** execution-service's lease endpoints, which the agent claims each fire's lease from. */
+  private static final TestLeaseAuthority leases = new TestLeaseAuthority();
+
+  @DynamicPropertySource
+  static void leaseAuthority(DynamicPropertyRegistry registry) {
+    registry.add("scheduler.agent.registry.url", leases::url);
+  }
 
   @Autowired TestRestTemplate http;
   @Autowired AgentIdentity agent;
@@ -47,6 +58,7 @@ class SampleApplicationTest {
   @AfterAll
   static void disconnect() {
     traffic.close();
+    leases.close();
   }
 
   @Test

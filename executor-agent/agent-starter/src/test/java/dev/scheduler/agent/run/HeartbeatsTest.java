@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.scheduler.agent.AgentIdentity;
 import dev.scheduler.agent.AgentProperties;
-import dev.scheduler.agent.TestLeaseAuthority;
 import dev.scheduler.contracts.HeldLease;
 import dev.scheduler.contracts.LeaseRenewal;
+import dev.scheduler.testkit.TestLeaseAuthority;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.scheduler.agent;
+package dev.scheduler.testkit;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -24,7 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * execution-service's agent endpoints as these tests need them, in memory on a loopback port: the
+ * execution-service's agent endpoints as agent tests need them, in memory on a loopback port: the
  * agents claim leases and heartbeat here. Its rules are execution-service's, reduced to what an
  * agent can tell apart: an attempt is granted once, the next only while no earlier lease is held;
  * heartbeats renew and release. (execution-service's own rules are tested on its real database.) A
@@ -36,14 +36,14 @@ public final class TestLeaseAuthority implements AutoCloseable {
 
   private final HttpServer server;
   private final Map<String, Row> rows = new HashMap<>();
-  final Queue<Heartbeat> beats = new ConcurrentLinkedQueue<>();
+  public final Queue<Heartbeat> beats = new ConcurrentLinkedQueue<>();
   public final Queue<LeaseRenewal> renewals = new ConcurrentLinkedQueue<>();
-  final Queue<String> tokens = new ConcurrentLinkedQueue<>();
-  final Queue<String> farewells = new ConcurrentLinkedQueue<>();
-  final Set<HeldLease> revoked = ConcurrentHashMap.newKeySet();
-  volatile Duration ttl = Duration.ofSeconds(8);
-  volatile boolean claimsAway;
-  volatile boolean heartbeatsAway;
+  public final Queue<String> tokens = new ConcurrentLinkedQueue<>();
+  public final Queue<String> farewells = new ConcurrentLinkedQueue<>();
+  public final Set<HeldLease> revoked = ConcurrentHashMap.newKeySet();
+  public volatile Duration ttl = Duration.ofSeconds(8);
+  public volatile boolean claimsAway;
+  public volatile boolean heartbeatsAway;
 
   public TestLeaseAuthority() {
     try {
@@ -68,7 +68,7 @@ public final class TestLeaseAuthority implements AutoCloseable {
   }
 
   /** As if the holder of the execution's lease had released it, or let it run out. */
-  synchronized void lapse(String executionId) {
+  public synchronized void lapse(String executionId) {
     Row row = rows.get(executionId);
     if (row != null) {
       rows.put(
@@ -77,13 +77,13 @@ public final class TestLeaseAuthority implements AutoCloseable {
   }
 
   /** The fencing token of the execution's latest lease; 0 before any. */
-  synchronized long token(String executionId) {
+  public synchronized long token(String executionId) {
     Row row = rows.get(executionId);
     return row == null ? 0 : row.token();
   }
 
   /** Whether a lease of the execution is held (granted, not released). */
-  synchronized boolean held(String executionId) {
+  public synchronized boolean held(String executionId) {
     Row row = rows.get(executionId);
     return row != null && row.held();
   }
