@@ -14,6 +14,7 @@ mkdir -p e2e-tests/target
 ./mvnw -B -pl e2e-tests verify -Pfaults -Dfaults.rounds="$rounds" -Dfaults.lengths="$lengths" \
   | tee e2e-tests/target/fault-matrix.log | grep -E '^\| |fault matrix|Tests run|FAIL' || true
 ./mvnw -B -pl e2e-tests verify -Dtest=ServerRestartTest -Dsurefire.failIfNoSpecifiedTests=false \
+  -Drestart.jobs=200 \
   | tee e2e-tests/target/server-restarts.log | grep -E 'server restarts|^  \+|Tests run|FAIL' || true
 ./mvnw -B -pl e2e-tests verify -Pchaos \
   | tee e2e-tests/target/chaos.log | grep -E 'chaos run|^\| |Tests run|FAIL' || true
