@@ -56,6 +56,21 @@ class JobsApiErrorsTest {
   }
 
   @Test
+  void lists_longer_together_than_their_column_are_refused_and_nothing_is_stored() {
+    // each entry is allowed, all of them together do not fit alert_contacts (1,024) or tags (512)
+    Map<String, Object> job = valid("long-lists");
+    job.put("alertContacts", java.util.Collections.nCopies(20, "c".repeat(100)));
+    job.put("tags", java.util.Collections.nCopies(20, "t".repeat(30)));
+    long before = rows();
+
+    ResponseEntity<JsonNode> response = call(HttpMethod.POST, "/api/v1/jobs", job);
+
+    assertThat(response.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+    assertThat(fields(response)).containsExactlyInAnyOrder("alertContacts", "tags");
+    assertThat(rows()).isEqualTo(before);
+  }
+
+  @Test
   void a_field_the_api_does_not_know_is_refused_by_name_and_nothing_is_stored() {
     // endAt belongs inside schedule: beside it, it used to be dropped and the job never ended.
     Map<String, Object> misplaced = valid("misplaced-end");

@@ -40,6 +40,11 @@ public class JobValidator {
   static final int MAX_SHARD_PARAMETERS_TEXT = 4_096;
   static final int MAX_OWNER = 128;
   static final int MAX_LIST = 20;
+
+  /** The columns the lists are stored in, comma-separated: {@code alert_contacts}, {@code tags}. */
+  static final int MAX_CONTACTS_TEXT = 1_024;
+
+  static final int MAX_TAGS_TEXT = 512;
   static final Duration MIN_RATE = Duration.ofSeconds(1);
   static final Duration MAX_INTERVAL = Duration.ofDays(366);
   static final Duration MAX_TIMEOUT = Duration.ofHours(24);
@@ -115,8 +120,9 @@ public class JobValidator {
         v.oneOf(
             BlockStrategy.class, request.blockStrategy(), "blockStrategy", BlockStrategy.SERIAL);
     String owner = v.bounded(request.owner(), "owner", MAX_OWNER);
-    List<String> contacts = list(request.alertContacts(), "alertContacts", v, null);
-    List<String> tags = list(request.tags(), "tags", v, TAG);
+    List<String> contacts =
+        list(request.alertContacts(), "alertContacts", v, null, MAX_CONTACTS_TEXT);
+    List<String> tags = list(request.tags(), "tags", v, TAG, MAX_TAGS_TEXT);
     v.throwIfAny();
     return new JobSpec(
         app,
@@ -391,11 +397,23 @@ public class JobValidator {
     return new RetryPolicy(attempts, backoff, initial, max);
   }
 
-  private static List<String> list(List<String> items, String field, Violations v, Pattern form) {
+  /**
+   * A list stored as one comma-separated column: each entry checked, and all of them together
+   * within {@code maxText}, the column's size (entries of the longest allowed length would not
+   * fit).
+   */
+  private static List<String> list(
+      List<String> items, String field, Violations v, Pattern form, int maxText) {
     if (items == null) {
       return List.of();
     }
     v.require(items.size() <= MAX_LIST, field, "must have at most " + MAX_LIST + " entries");
+    int text =
+        items.stream().filter(Objects::nonNull).mapToInt(i -> i.trim().length() + 1).sum() - 1;
+    v.require(
+        text <= maxText,
+        field,
+        "must be at most " + maxText + " characters together (with a comma between entries)");
     for (int i = 0; i < items.size(); i++) {
       String item = items.get(i);
       v.require(
