@@ -130,6 +130,13 @@ public class ExecutionsResource {
   }
 
   /**
+   * The body of a cancel: a record, not a map, so that a field it does not know is refused.
+   *
+   * @param reason why, for the record and the agent's log; may be null
+   */
+  public record CancelRequest(String reason) {}
+
+  /**
    * Cancels a WAITING execution at once or asks the agent running a RUNNING one to stop (202); 409
    * for any other state.
    */
@@ -137,9 +144,9 @@ public class ExecutionsResource {
   @ResponseStatus(HttpStatus.ACCEPTED)
   public Map<String, Object> cancel(
       @PathVariable String executionId,
-      @RequestBody(required = false) Map<String, String> body,
+      @RequestBody(required = false) CancelRequest body,
       HttpServletRequest request) {
-    String reason = body == null ? null : body.get("reason");
+    String reason = body == null ? null : body.reason();
     if (reason != null && reason.length() > 500) {
       throw ApiException.invalid(
           List.of(new FieldViolation("reason", "must be at most 500 characters")));

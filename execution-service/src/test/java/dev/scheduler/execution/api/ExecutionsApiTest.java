@@ -217,6 +217,25 @@ class ExecutionsApiTest {
   }
 
   @Test
+  void a_cancel_with_a_field_it_does_not_know_is_refused_and_changes_nothing() {
+    FireEvent waiting = fire(job, 3, RetryPolicy.NONE);
+    ingest.fires(List.of(waiting));
+    org.springframework.http.HttpHeaders headers = new org.springframework.http.HttpHeaders();
+    headers.setContentType(org.springframework.http.MediaType.APPLICATION_JSON);
+
+    ResponseEntity<JsonNode> refused =
+        http.postForEntity(
+            "/api/v1/executions/" + waiting.executionId() + "/cancel",
+            new org.springframework.http.HttpEntity<>("{\"reasn\": \"typo\"}", headers),
+            JsonNode.class);
+
+    assertThat(refused.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+    assertThat(refused.getBody().get("errors").get(0).get("field").asText()).isEqualTo("reasn");
+    assertThat(get("/api/v1/executions/" + waiting.executionId()).get("status").asText())
+        .isEqualTo("WAITING");
+  }
+
+  @Test
   void the_summary_counts_by_status_and_gives_run_time_percentiles() {
     List<FireEvent> fires = new ArrayList<>();
     List<ExecutionEvent> events = new ArrayList<>();
