@@ -6,6 +6,7 @@ import dev.scheduler.contracts.LeaseGrants;
 import dev.scheduler.contracts.LeaseGrants.Grant;
 import dev.scheduler.contracts.LeaseGrants.Verdict;
 import dev.scheduler.execution.state.ExecutionStatus;
+import dev.scheduler.execution.store.RaceReruns;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Timestamp;
@@ -18,8 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import org.springframework.dao.DuplicateKeyException;
-import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -34,8 +33,6 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Component
 public class LeaseDesk {
-
-  private static final int RUNS = 4;
 
   private final JdbcTemplate jdbc;
   private final NamedParameterJdbcTemplate named;
@@ -67,17 +64,9 @@ public class LeaseDesk {
 
   /** Decides every claim of {@code request}; the grants in the claims' order. */
   public LeaseGrants claim(LeaseClaims request) {
-    for (int run = 1; ; run++) {
-      try {
-        List<Grant> grants = transactions.execute(status -> decide(request));
-        grants.forEach(g -> verdicts.get(g.verdict()).increment());
-        return new LeaseGrants(properties.ttl(), grants);
-      } catch (DuplicateKeyException | PessimisticLockingFailureException e) {
-        if (run == RUNS) {
-          throw e;
-        }
-      }
-    }
+    List<Grant> grants = RaceReruns.inTransaction(transactions, () -> decide(request), () -> {});
+    grants.forEach(g -> verdicts.get(g.verdict()).increment());
+    return new LeaseGrants(properties.ttl(), grants);
   }
 
   private List<Grant> decide(LeaseClaims request) {

@@ -2,6 +2,7 @@ package dev.scheduler.execution.lease;
 
 import dev.scheduler.contracts.HeldLease;
 import dev.scheduler.contracts.LeaseRenewalReply;
+import dev.scheduler.execution.store.LeaseReleases;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
@@ -43,18 +44,11 @@ public class LeaseRenewals {
     // In id order, as the ingest and the lease desk lock rows, so that none waits in a cycle.
     List<HeldLease> held = inIdOrder(heldAsSent);
     List<HeldLease> released = inIdOrder(releasedAsSent);
-    if (!released.isEmpty()) {
-      jdbc.batchUpdate(
-          "UPDATE scheduler_job_execution SET lease_node = NULL, lease_until = NULL"
-              + " WHERE execution_id = ? AND lease_node = ? AND lease_attempt = ?",
-          released,
-          500,
-          (ps, lease) -> {
-            ps.setString(1, lease.executionId());
-            ps.setString(2, nodeId);
-            ps.setInt(3, lease.attempt());
-          });
-    }
+    LeaseReleases.apply(
+        jdbc,
+        released.stream()
+            .map(lease -> new LeaseReleases.Release(lease.executionId(), nodeId, lease.attempt()))
+            .toList());
     if (held.isEmpty()) {
       return new LeaseRenewalReply(properties.ttl(), List.of());
     }

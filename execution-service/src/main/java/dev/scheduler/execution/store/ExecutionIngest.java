@@ -27,8 +27,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.springframework.dao.DuplicateKeyException;
-import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -57,9 +55,6 @@ public class ExecutionIngest {
       "execution_id, status, attempt, max_attempts, node_id, started_at, finished_at,"
           + " next_retry_at, result, error, fired_at, trigger_type, log_lines, log_bytes,"
           + " log_truncated, duplicate_events, fire_event IS NOT NULL AS fire_arrived";
-
-  /** Runs of a batch that lost a race (a row inserted meanwhile, a deadlock) before giving up. */
-  private static final int RUNS = 4;
 
   private final JdbcTemplate jdbc;
   private final NamedParameterJdbcTemplate named;
@@ -136,18 +131,11 @@ public class ExecutionIngest {
    * it committed.
    */
   public List<Dispatch> write(List<FireEvent> fires, List<ExecutionEvent> events) {
-    for (int run = 1; ; run++) {
-      try {
-        List<Dispatch> dispatches = transactions.execute(status -> applyOnce(fires, events));
-        transactionsCommitted.increment();
-        return dispatches;
-      } catch (DuplicateKeyException | PessimisticLockingFailureException e) {
-        if (run == RUNS) {
-          throw e;
-        }
-        racesLost.increment();
-      }
-    }
+    List<Dispatch> dispatches =
+        RaceReruns.inTransaction(
+            transactions, () -> applyOnce(fires, events), racesLost::increment);
+    transactionsCommitted.increment();
+    return dispatches;
   }
 
   private List<Dispatch> applyOnce(List<FireEvent> fires, List<ExecutionEvent> events) {
@@ -283,7 +271,7 @@ public class ExecutionIngest {
     private final List<Dispatch> dispatches = new ArrayList<>();
 
     /** Leases the outcomes in this batch give up, if their reporting node still holds them. */
-    private final List<Release> releases = new ArrayList<>();
+    private final List<LeaseReleases.Release> releases = new ArrayList<>();
 
     Batch(Map<String, ExecutionRow> rows) {
       this.rows = rows;
@@ -353,7 +341,8 @@ public class ExecutionIngest {
         return;
       }
       if (releasesLease(event.type()) && event.nodeId() != null) {
-        releases.add(new Release(event.executionId(), event.nodeId(), event.attempt()));
+        releases.add(
+            new LeaseReleases.Release(event.executionId(), event.nodeId(), event.attempt()));
       }
       // Only an outcome that may run again consults the policy; the batch read its fire event.
       RetryPolicy policy = mayRunAgain(event.type()) ? row.retryPolicy() : RetryPolicy.NONE;
@@ -484,8 +473,6 @@ public class ExecutionIngest {
 
   private record LogRow(String executionId, int attempt, LogLine line) {}
 
-  private record Release(String executionId, String nodeId, int attempt) {}
-
   private void write(Batch batch, Instant now) {
     Timestamp at = Timestamp.from(now);
     List<ExecutionRow> inserted = batch.fresh.keySet().stream().map(batch.rows::get).toList();
@@ -554,18 +541,7 @@ public class ExecutionIngest {
             ps.setString(9, a.error());
           });
     }
-    if (!batch.releases.isEmpty()) {
-      jdbc.batchUpdate(
-          "UPDATE scheduler_job_execution SET lease_node = NULL, lease_until = NULL"
-              + " WHERE execution_id = ? AND lease_node = ? AND lease_attempt = ?",
-          batch.releases,
-          500,
-          (ps, r) -> {
-            ps.setString(1, r.executionId());
-            ps.setString(2, r.nodeId());
-            ps.setInt(3, r.attempt());
-          });
-    }
+    LeaseReleases.apply(jdbc, batch.releases);
     if (!batch.lines.isEmpty()) {
       jdbc.batchUpdate(
           "INSERT INTO scheduler_job_log (execution_id, attempt, seq, logged_at, level, message)"

@@ -152,7 +152,8 @@ public class Heartbeats implements AutoCloseable {
   private void renewLeases() throws RegistryHttp.UnavailableException {
     List<HeldLease> renew = leases.toRenew();
     List<HeldLease> release = leases.toRelease();
-    int chunks = Math.max(1, Math.max(chunks(renew.size()), chunks(release.size())));
+    // Nothing held, nothing to give up (an idle agent): no request at all.
+    int chunks = Math.max(chunks(renew.size()), chunks(release.size()));
     for (int i = 0; i < chunks; i++) {
       List<HeldLease> renewing = slice(renew, i);
       List<HeldLease> releasing = slice(release, i);
