@@ -1,5 +1,7 @@
 package dev.scheduler.job.trigger;
 
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
+
 import dev.scheduler.contracts.FireEvent;
 import dev.scheduler.contracts.Ids;
 import dev.scheduler.job.cache.JobCache;
@@ -19,7 +21,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -56,7 +57,11 @@ class PartitionPass {
 
   /** Waits; tests replace it to move a settable clock instead. */
   interface Sleeper {
-    void sleepUntil(Instant until) throws InterruptedException;
+    /**
+     * Waits until {@code until}, or less if {@code work} (null for none) ends before: its result
+     * may bring fires due sooner, or leave sent groups to settle.
+     */
+    void waitFor(CompletableFuture<?> work, Instant until) throws InterruptedException;
   }
 
   /**
@@ -125,7 +130,7 @@ class PartitionPass {
     try {
       flow.merge(flow.claim());
       while (!flow.queue.isEmpty() && !stopped.getAsBoolean()) {
-        sleeper.sleepUntil(flow.queue.get(0).dueAt());
+        sleeper.waitFor(null, flow.queue.get(0).dueAt());
         flow.publishDue();
       }
     } finally {
@@ -225,27 +230,13 @@ class PartitionPass {
       return wake == null ? clock.instant().plus(properties.idlePoll()) : wake;
     }
 
-    /**
-     * Waits until {@code until}, or less if a claim or settle this flow waits for ends before (its
-     * result may bring fires due sooner, or leave sent groups to settle).
-     */
+    /** Waits until {@code until}, or less if a claim or settle this flow waits for ends before. */
     private void waitUntil(Instant until) throws InterruptedException {
       CompletableFuture<?> awaited =
           claiming != null
               ? claiming
               : renewing != null ? renewing : (unsettled.isEmpty() ? null : settling);
-      if (awaited != null && !awaited.isDone()) {
-        long millis = Duration.between(clock.instant(), until).toMillis();
-        try {
-          awaited.get(Math.max(millis, 0), TimeUnit.MILLISECONDS);
-          return;
-        } catch (TimeoutException | ExecutionException e) {
-          if (awaited.isDone()) {
-            return; // failed: the loop rethrows it
-          }
-        }
-      }
-      sleeper.sleepUntil(until);
+      sleeper.waitFor(awaited == null || awaited.isDone() ? null : awaited, until);
     }
 
     /**
@@ -504,7 +495,17 @@ class PartitionPass {
 
   /** Real waiting, for production. */
   static Sleeper realTime(Clock clock) {
-    return until -> {
+    return (work, until) -> {
+      if (work != null) {
+        try {
+          work.get(Math.max(Duration.between(clock.instant(), until).toMillis(), 0), MILLISECONDS);
+          return;
+        } catch (ExecutionException e) {
+          return; // failed: the pass's loop rethrows it
+        } catch (TimeoutException e) {
+          // until has come, but for the rounding below
+        }
+      }
       // Rounded up: a fire must never leave before its due time.
       long nanos = Duration.between(clock.instant(), until).toNanos();
       if (nanos > 0) {
