@@ -25,6 +25,11 @@ public final class TestGateway {
   public static final String[] SERVICES = {"job-service", "execution-service", "monitor-service"};
 
   private static final String SECRET = "a-test-secret-of-at-least-32-bytes-long!";
+  private static final String NEXT_SECRET = "the-next-test-secret-at-least-32-bytes!!";
+
+  /** The issuer and audience bearer tokens must name. */
+  public static final String ISSUER = "https://login.test", AUDIENCE = "scheduler-api";
+
   private static final String[] ROLES = {"VIEWER", "OPERATOR", "ADMIN"};
 
   private TestGateway() {}
@@ -42,7 +47,12 @@ public final class TestGateway {
       registry.add(prefix + "sha256", () -> sha256(key(role)));
       registry.add(prefix + "role", () -> role);
     }
-    registry.add("scheduler.gateway.security.jwt-secret", () -> SECRET);
+    String jwt = "scheduler.gateway.security.jwt.";
+    registry.add(jwt + "issuer", () -> ISSUER);
+    registry.add(jwt + "keys[0].id", () -> "old");
+    registry.add(jwt + "keys[0].secret", () -> SECRET);
+    registry.add(jwt + "keys[1].id", () -> "next");
+    registry.add(jwt + "keys[1].secret", () -> NEXT_SECRET);
     String run = UUID.randomUUID().toString();
     registry.add("scheduler.gateway.rate-limit.redis-key-prefix", () -> "test:" + run + ":");
   }
@@ -54,29 +64,67 @@ public final class TestGateway {
 
   /** A bearer token of subject "alice" with {@code role}, expiring at {@code expires}. */
   public static String token(String role, Instant expires) {
-    return sign(role, expires, SECRET);
+    return tokenLike(role, expires).sign();
   }
 
   /** A token like {@link #token} signed with another key. */
   public static String forged(String role) {
-    return sign(role, Instant.now().plusSeconds(300), "another-secret-of-at-least-32-bytes!!");
+    return tokenLike(role, Instant.now().plusSeconds(300))
+        .secret("another-secret-of-at-least-32-bytes!!")
+        .sign();
   }
 
-  private static String sign(String role, Instant expires, String secret) {
-    try {
-      SignedJWT jwt =
-          new SignedJWT(
-              new JWSHeader(JWSAlgorithm.HS256),
-              new JWTClaimsSet.Builder()
-                  .subject("alice")
-                  .claim("role", role)
-                  .issueTime(Date.from(Instant.now().minusSeconds(600)))
-                  .expirationTime(Date.from(expires))
-                  .build());
-      jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
-      return jwt.serialize();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
+  /** A valid token to change before signing it. */
+  public static Token tokenLike(String role, Instant expires) {
+    return new Token(
+        new JWTClaimsSet.Builder()
+            .subject("alice")
+            .issuer(ISSUER)
+            .audience(AUDIENCE)
+            .claim("role", role)
+            .issueTime(Date.from(Instant.now().minusSeconds(600)))
+            .expirationTime(Date.from(expires)),
+        null,
+        SECRET);
+  }
+
+  /**
+   * A bearer token to be: its claims, the {@code kid} of its header (none when null) and the key
+   * that signs it.
+   */
+  public record Token(JWTClaimsSet.Builder claims, String kid, String secret) {
+
+    /** The same token under other claims. */
+    public Token claims(java.util.function.UnaryOperator<JWTClaimsSet.Builder> change) {
+      return new Token(change.apply(claims), kid, secret);
+    }
+
+    /** The same token with {@code kid} in its header. */
+    public Token kid(String kid) {
+      return new Token(claims, kid, secret);
+    }
+
+    /** The same token signed with {@code secret}. */
+    public Token secret(String secret) {
+      return new Token(claims, kid, secret);
+    }
+
+    /** The same token signed with the gateway's second key. */
+    public Token nextKey() {
+      return new Token(claims, kid, NEXT_SECRET);
+    }
+
+    /** The signed token. */
+    public String sign() {
+      try {
+        SignedJWT jwt =
+            new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(kid).build(), claims.build());
+        jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
+        return jwt.serialize();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
     }
   }
 

@@ -2,10 +2,6 @@ package dev.scheduler.gateway.security;
 
 import dev.scheduler.contracts.ProblemCode;
 import dev.scheduler.gateway.GatewayProblems;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Locale;
-import javax.crypto.spec.SecretKeySpec;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.gateway.config.GlobalCorsProperties;
 import org.springframework.context.annotation.Bean;
@@ -16,13 +12,6 @@ import org.springframework.security.config.annotation.web.reactive.EnableWebFlux
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.core.Authentication;
-import org.springframework.security.core.GrantedAuthority;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
-import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
-import org.springframework.security.oauth2.jwt.Jwt;
-import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
-import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
-import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtAuthenticationConverterAdapter;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
 import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
@@ -119,7 +108,7 @@ public class SecurityConfiguration {
         .exceptionHandling(
             handling ->
                 handling.authenticationEntryPoint(unauthenticated).accessDeniedHandler(forbidden));
-    if (properties.jwtSecret() != null && !properties.jwtSecret().isBlank()) {
+    if (properties.jwt().enabled()) {
       http.oauth2ResourceServer(
           server ->
               server
@@ -127,8 +116,9 @@ public class SecurityConfiguration {
                   .accessDeniedHandler(forbidden)
                   .jwt(
                       jwt ->
-                          jwt.jwtDecoder(decoder(properties.jwtSecret()))
-                              .jwtAuthenticationConverter(converter(properties.jwtRoleClaim()))));
+                          jwt.jwtDecoder(BearerTokens.decoder(properties.jwt()))
+                              .jwtAuthenticationConverter(
+                                  BearerTokens.converter(properties.jwt().roleClaim()))));
     }
     return http.build();
   }
@@ -141,36 +131,5 @@ public class SecurityConfiguration {
     return authentication
         .map(a -> new AuthorizationDecision(Roles.of(a).map(r -> r.covers(required)).orElse(false)))
         .defaultIfEmpty(new AuthorizationDecision(false));
-  }
-
-  private static NimbusReactiveJwtDecoder decoder(String secret) {
-    byte[] key = secret.getBytes(StandardCharsets.UTF_8);
-    if (key.length < 32) {
-      throw new IllegalStateException(
-          "scheduler.gateway.security.jwt-secret must be at least 32 bytes for HS256");
-    }
-    return NimbusReactiveJwtDecoder.withSecretKey(new SecretKeySpec(key, "HmacSHA256"))
-        .macAlgorithm(MacAlgorithm.HS256)
-        .build();
-  }
-
-  private static ReactiveJwtAuthenticationConverterAdapter converter(String roleClaim) {
-    JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
-    converter.setJwtGrantedAuthoritiesConverter((Jwt jwt) -> roleOf(jwt, roleClaim));
-    return new ReactiveJwtAuthenticationConverterAdapter(converter);
-  }
-
-  /** The token's role as an authority; none for a missing or unknown role (then 403). */
-  private static List<GrantedAuthority> roleOf(Jwt jwt, String claim) {
-    String value = jwt.getClaimAsString(claim);
-    if (value == null) {
-      return List.of();
-    }
-    try {
-      Role role = Role.valueOf(value.trim().toUpperCase(Locale.ROOT));
-      return List.of(new SimpleGrantedAuthority(Roles.authority(role)));
-    } catch (IllegalArgumentException e) {
-      return List.of();
-    }
   }
 }

@@ -3,6 +3,7 @@ package dev.scheduler.gateway.security;
 import static dev.scheduler.gateway.TestGateway.forged;
 import static dev.scheduler.gateway.TestGateway.key;
 import static dev.scheduler.gateway.TestGateway.token;
+import static dev.scheduler.gateway.TestGateway.tokenLike;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.scheduler.contracts.Headers;
@@ -27,6 +28,46 @@ class GatewaySecurityTest extends GatewayTest {
     expectUnauthenticated(
         "Authorization", "Bearer " + token("OPERATOR", Instant.now().minusSeconds(60)));
     expectUnauthenticated("Authorization", "Bearer " + forged("ADMIN"));
+  }
+
+  @Test
+  void
+      a_bearer_token_needs_an_expiry_the_issuer_the_audience_a_subject_of_its_own_and_a_known_key() {
+    Instant later = Instant.now().plusSeconds(300);
+    String[] refused = {
+      tokenLike("ADMIN", later).claims(c -> c.expirationTime(null)).sign(),
+      tokenLike("ADMIN", later).claims(c -> c.issuer(null)).sign(),
+      tokenLike("ADMIN", later).claims(c -> c.issuer("https://login.elsewhere")).sign(),
+      tokenLike("ADMIN", later).claims(c -> c.audience((String) null)).sign(),
+      tokenLike("ADMIN", later).claims(c -> c.audience("another-api")).sign(),
+      tokenLike("ADMIN", later).claims(c -> c.subject(null)).sign(),
+      tokenLike("ADMIN", later).claims(c -> c.subject("key:admin")).sign(),
+      tokenLike("ADMIN", later).claims(c -> c.subject("KEY:admin")).sign(),
+      tokenLike("ADMIN", later).claims(c -> c.subject("service:job-service")).sign(),
+      tokenLike("ADMIN", later).kid("unknown").sign(),
+      tokenLike("ADMIN", later).kid("old").nextKey().sign(),
+      tokenLike("ADMIN", later).claims(c -> c.notBeforeTime(java.util.Date.from(later))).sign()
+    };
+    for (String token : refused) {
+      expectUnauthenticated("Authorization", "Bearer " + token);
+    }
+
+    // Either key signs (the one the kid names, or any without a kid), and an expiry passed
+    // within the clock skew (30 s) still counts.
+    String[] accepted = {
+      tokenLike("VIEWER", later).kid("next").nextKey().sign(),
+      tokenLike("VIEWER", later).nextKey().sign(),
+      tokenLike("VIEWER", later).kid("old").sign(),
+      tokenLike("VIEWER", Instant.now().minusSeconds(10)).sign()
+    };
+    for (String token : accepted) {
+      http.get()
+          .uri("/api/v1/jobs")
+          .header("Authorization", "Bearer " + token)
+          .exchange()
+          .expectStatus()
+          .isOk();
+    }
   }
 
   private void expectUnauthenticated(String header, String value) {
