@@ -276,7 +276,13 @@ class DeploymentFilesTest {
 
   private static String run(List<String> command) {
     try {
-      Process process = new ProcessBuilder(command).directory(ROOT.toFile()).start();
+      ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile());
+      // The compose file has no built-in secrets: it requires these.
+      builder
+          .environment()
+          .putIfAbsent("SCHEDULER_AGENT_TOKEN", "a-compose-agent-token-of-32-characters-or-more");
+      builder.environment().putIfAbsent("SCHEDULER_GATEWAY_ADMIN_KEY_SHA256", "ab".repeat(32));
+      Process process = builder.start();
       process.getOutputStream().close();
       byte[] out = process.getInputStream().readAllBytes();
       String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -85,7 +85,7 @@ final class FaultPlatform implements AutoCloseable {
   FaultPlatform(String label, int workMs) {
     this.app = label + "-app";
     this.tallies = Path.of("target", label + "-" + run);
-    String token = label + "-" + run;
+    String token = label + "-" + UUID.randomUUID();
     try {
       Files.createDirectories(tallies);
     } catch (IOException e) {

@@ -60,7 +60,8 @@ final class ProcessArgs {
 
   /**
    * The gateway, rate-limiting each key to {@code requestsPerSecond} (bursts of {@code burst})
-   * under its own Redis key prefix, routing to the services at the given ports by their names.
+   * under its own Redis key prefix, routing to the services at the given ports by their names. It
+   * runs in the local profile, so the local stack's admin key is accepted.
    */
   static List<String> gateway(
       RedisEndpoint redis,
@@ -71,6 +72,7 @@ final class ProcessArgs {
     List<String> args =
         new ArrayList<>(
             List.of(
+                "--spring.profiles.active=local",
                 "--spring.data.redis.host=" + redis.host(),
                 "--spring.data.redis.port=" + redis.port(),
                 "--scheduler.gateway.rate-limit.redis-key-prefix=" + keyPrefix,

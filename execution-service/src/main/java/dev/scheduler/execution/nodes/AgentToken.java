@@ -1,12 +1,19 @@
 package dev.scheduler.execution.nodes;
 
 import dev.scheduler.contracts.ProblemCode;
+import dev.scheduler.contracts.Secrets;
 import dev.scheduler.support.ApiException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.List;
+import org.springframework.core.env.Environment;
+import org.springframework.core.env.Profiles;
 import org.springframework.stereotype.Component;
 
-/** Checks the agent token that the agents' endpoints require (heartbeats, leases). */
+/**
+ * Checks the agent token that the agents' endpoints require (heartbeats, leases). Outside the local
+ * profile the service does not start with a missing, short or built-in token.
+ */
 @Component
 public class AgentToken {
 
@@ -14,7 +21,15 @@ public class AgentToken {
 
   private final NodeProperties properties;
 
-  public AgentToken(NodeProperties properties) {
+  /** The local stack's token, which the local profile alone accepts. */
+  static final String BUILT_IN = "local-dev-token";
+
+  public AgentToken(NodeProperties properties, Environment environment) {
+    Secrets.require(
+        environment.acceptsProfiles(Profiles.of(Secrets.LOCAL_PROFILE)),
+        "scheduler.execution.nodes.agent-token (SCHEDULER_AGENT_TOKEN)",
+        properties.agentToken(),
+        List.of(BUILT_IN));
     this.properties = properties;
   }
 

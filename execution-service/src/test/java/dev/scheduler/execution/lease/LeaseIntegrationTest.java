@@ -56,7 +56,7 @@ import org.springframework.test.annotation.DirtiesContext;
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
-      "scheduler.execution.nodes.agent-token=test-token",
+      "scheduler.execution.nodes.agent-token=" + LeaseIntegrationTest.TOKEN,
       "scheduler.execution.nodes.scan-interval=1h",
       "scheduler.execution.lease.scan-interval=1h",
       "scheduler.execution.lease.tick-interval=1h"
@@ -65,6 +65,8 @@ import org.springframework.test.annotation.DirtiesContext;
 // Closed after the class: a live context consumes the shared topics.
 @DirtiesContext
 class LeaseIntegrationTest {
+
+  static final String TOKEN = "a-test-agent-token-of-at-least-32-characters";
 
   private static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
 
@@ -287,7 +289,7 @@ class LeaseIntegrationTest {
                 new LeaseClaims.Claim(fire.executionId(), fire.jobId() + 1, 0)));
 
     ResponseEntity<String> noToken = post("/agent/v1/leases", good, null);
-    ResponseEntity<String> invalid = post("/agent/v1/leases", bad, "test-token");
+    ResponseEntity<String> invalid = post("/agent/v1/leases", bad, TOKEN);
 
     assertThat(noToken.getStatusCode()).isEqualTo(HttpStatus.UNAUTHORIZED);
     assertThat(invalid.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
@@ -305,7 +307,7 @@ class LeaseIntegrationTest {
         new LeaseClaims("node-x", "other-app", List.of(LeaseClaims.Claim.of(fire)));
 
     LeaseGrants grants =
-        Json.fromJson(post("/agent/v1/leases", claims, "test-token").getBody(), LeaseGrants.class);
+        Json.fromJson(post("/agent/v1/leases", claims, TOKEN).getBody(), LeaseGrants.class);
 
     assertThat(grants.grants().get(0).verdict()).isEqualTo(Verdict.DONE);
     assertThat(grants.grants().get(0).why()).contains("belongs to app " + app);
@@ -347,7 +349,7 @@ class LeaseIntegrationTest {
 
   private LeaseGrants.Grant claim(String node, FireEvent fire) {
     LeaseClaims claims = new LeaseClaims(node, app, List.of(LeaseClaims.Claim.of(fire)));
-    ResponseEntity<String> answer = post("/agent/v1/leases", claims, "test-token");
+    ResponseEntity<String> answer = post("/agent/v1/leases", claims, TOKEN);
     assertThat(answer.getStatusCode()).isEqualTo(HttpStatus.OK);
     return Json.fromJson(answer.getBody(), LeaseGrants.class).grants().get(0);
   }
@@ -355,8 +357,7 @@ class LeaseIntegrationTest {
   /** What an agent sends with its heartbeat: the leases it renews and those it gives up. */
   private LeaseRenewalReply heartbeat(String node, List<HeldLease> held, List<HeldLease> released) {
     ResponseEntity<String> answer =
-        post(
-            "/agent/v1/leases/renewals", new LeaseRenewal(node, app, held, released), "test-token");
+        post("/agent/v1/leases/renewals", new LeaseRenewal(node, app, held, released), TOKEN);
     assertThat(answer.getStatusCode()).isEqualTo(HttpStatus.OK);
     return Json.fromJson(answer.getBody(), LeaseRenewalReply.class);
   }

@@ -53,7 +53,7 @@ import org.springframework.test.annotation.DirtiesContext;
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
-      "scheduler.execution.nodes.agent-token=test-token",
+      "scheduler.execution.nodes.agent-token=" + NodeRegistryTest.TOKEN,
       "scheduler.execution.nodes.scan-interval=1h"
     })
 @RealServers(redis = false)
@@ -61,6 +61,8 @@ import org.springframework.test.annotation.DirtiesContext;
 // of the next class (retrying its executions by its own clock).
 @DirtiesContext
 class NodeRegistryTest {
+
+  static final String TOKEN = "a-test-agent-token-of-at-least-32-characters";
 
   private static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
   private static TopicReader<NodeStateChanged> changes;
@@ -115,7 +117,7 @@ class NodeRegistryTest {
 
   @Test
   void a_heartbeat_with_a_bad_app_name_gets_a_problem_naming_the_field() {
-    ResponseEntity<String> response = beat("node-x", "test-token", "bad app");
+    ResponseEntity<String> response = beat("node-x", TOKEN, "bad app");
 
     assertThat(response.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
     assertThat(response.getBody()).contains("\"field\":\"app\"");
@@ -124,7 +126,7 @@ class NodeRegistryTest {
   @Test
   void a_heartbeating_node_is_online_with_its_load_and_listed_for_its_app() {
     String node = app + "-a";
-    assertThat(beat(node, "test-token", app).getStatusCode()).isEqualTo(HttpStatus.NO_CONTENT);
+    assertThat(beat(node, TOKEN, app).getStatusCode()).isEqualTo(HttpStatus.NO_CONTENT);
 
     List<Map<String, Object>> listed = nodes(app);
     assertThat(listed).hasSize(1);
@@ -164,7 +166,7 @@ class NodeRegistryTest {
     awaitChange(node, NodeState.SUSPECT, NodeState.OFFLINE);
 
     // It comes back.
-    beat(node, "test-token", app);
+    beat(node, TOKEN, app);
     assertThat(nodes(app).get(0)).containsEntry("state", "ONLINE");
   }
 
@@ -180,7 +182,7 @@ class NodeRegistryTest {
 
     clock.advance(Duration.ofSeconds(2));
     assertThat(scanFor(restarted, node)).isEmpty();
-    beat(node, "test-token", app); // its next heartbeat reaches the new replica
+    beat(node, TOKEN, app); // its next heartbeat reaches the new replica
     clock.advance(Duration.ofSeconds(6));
     assertThat(scanFor(restarted, node)).containsExactly(NodeState.SUSPECT);
     clock.advance(Duration.ofSeconds(3).plusMillis(1)); // 9 s of silence heard by the replica
@@ -207,7 +209,7 @@ class NodeRegistryTest {
 
   /** A node that heartbeats once and runs one execution. */
   private FireEvent runningOnNewNode(String node) throws Exception {
-    beat(node, "test-token", app);
+    beat(node, TOKEN, app);
     FireEvent fire = fire();
     ingest.fires(List.of(fire));
     ingest.events(List.of(started(fire, node)));
@@ -256,7 +258,7 @@ class NodeRegistryTest {
 
   private ResponseEntity<String> leave(String node) {
     HttpHeaders headers = new HttpHeaders();
-    headers.set(NodesResource.TOKEN_HEADER, "test-token");
+    headers.set(NodesResource.TOKEN_HEADER, TOKEN);
     return http.exchange(
         "/api/v1/nodes/" + node, HttpMethod.DELETE, new HttpEntity<>(headers), String.class);
   }

@@ -6,6 +6,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.cloud.gateway.config.GlobalCorsProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
@@ -58,7 +59,11 @@ public class SecurityConfiguration {
 
   @Bean
   SecurityWebFilterChain apiSecurity(
-      ServerHttpSecurity http, SecurityProperties properties, CorsConfigurationSource cors) {
+      ServerHttpSecurity http,
+      SecurityProperties properties,
+      CorsConfigurationSource cors,
+      Environment environment) {
+    LocalOnlyKeys.check(properties.apiKeys(), environment);
     ServerAuthenticationEntryPoint unauthenticated =
         (exchange, e) ->
             GatewayProblems.write(
