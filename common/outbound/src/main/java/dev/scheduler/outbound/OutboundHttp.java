@@ -91,10 +91,13 @@ public final class OutboundHttp implements AutoCloseable {
       headers.forEach(request::addHeader);
     }
     if (body != null) {
+      // UTF-8 unless the Content-Type names another charset (HttpClient would take ISO-8859-1).
       String type = headers == null ? null : contentType(headers);
-      request.setEntity(
-          new StringEntity(
-              body, type == null ? ContentType.TEXT_PLAIN : ContentType.parse(type), false));
+      ContentType content = type == null ? ContentType.TEXT_PLAIN : ContentType.parse(type);
+      if (content.getCharset() == null) {
+        content = content.withCharset(StandardCharsets.UTF_8);
+      }
+      request.setEntity(new StringEntity(body, content, false));
     }
     try (ClassicHttpResponse response = client.executeOpen(null, request, null)) {
       HttpEntity entity = response.getEntity();

@@ -39,6 +39,14 @@ class OutboundHttpTest {
           exchange.close();
         });
     server.createContext(
+        "/echo",
+        exchange -> {
+          byte[] body = exchange.getRequestBody().readAllBytes();
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    server.createContext(
         "/big",
         exchange -> {
           exchange.sendResponseHeaders(200, 0);
@@ -136,6 +144,20 @@ class OutboundHttpTest {
     try (OutboundHttp http = http(List.of("127.0.0.0/8"))) {
       OutboundHttp.Response response = get(http, "http://127.0.0.1:" + port() + "/ok");
       assertThat(response).isEqualTo(new OutboundHttp.Response(200, "{\"ok\":true}", false));
+    }
+  }
+
+  @Test
+  void a_body_goes_as_utf_8_unless_its_content_type_names_another_charset() throws Exception {
+    try (OutboundHttp http = http(List.of("127.0.0.1"))) {
+      OutboundHttp.Response response =
+          http.send(
+              "POST",
+              URI.create("http://127.0.0.1:" + port() + "/echo"),
+              Map.of("Content-Type", "application/json"),
+              "{\"text\":\"任务失败 ✓\"}",
+              Duration.ofSeconds(5));
+      assertThat(response.body()).isEqualTo("{\"text\":\"任务失败 ✓\"}");
     }
   }
 

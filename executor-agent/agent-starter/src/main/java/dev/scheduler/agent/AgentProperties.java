@@ -82,9 +82,17 @@ public record AgentProperties(
    * @param allowedHosts hosts HTTP jobs may call ({@code api.example.com}, {@code *.example.com});
    *     an HTTP job for any other host fails without a request. Empty: none
    * @param maxResponseChars how much of the response body becomes the execution's result
+   * @param allowedRanges address ranges inside the network (CIDR, e.g. {@code 10.20.0.0/16}) that
+   *     HTTP jobs may reach: every address an allowed host resolves to is checked when the
+   *     connection is made, and loopback, link-local, private, shared and multicast ones are
+   *     refused unless a range here holds them. Empty: the public internet only
+   * @param maxResponseBytes how much of an answer is read at most (the rest is not)
    */
   public record Http(
-      @DefaultValue List<String> allowedHosts, @DefaultValue("4096") int maxResponseChars) {}
+      @DefaultValue List<String> allowedHosts,
+      @DefaultValue("4096") int maxResponseChars,
+      @DefaultValue List<String> allowedRanges,
+      @DefaultValue("1048576") int maxResponseBytes) {}
 
   /**
    * The shell job type plugin (CUSTOM jobs with handler {@code shell}).

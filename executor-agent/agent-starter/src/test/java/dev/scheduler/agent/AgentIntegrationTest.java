@@ -504,7 +504,7 @@ class AgentIntegrationTest {
   }
 
   @Test
-  void http_jobs_call_allowed_hosts_only() throws Exception {
+  void http_jobs_call_allowed_hosts_at_allowed_addresses_only() throws Exception {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     AtomicInteger calls = new AtomicInteger();
     server.createContext(
@@ -518,13 +518,21 @@ class AgentIntegrationTest {
         });
     server.start();
     try {
-      agent("node-a", "scheduler.agent.http.allowed-hosts=127.0.0.1");
+      agent(
+          "node-a",
+          "scheduler.agent.http.allowed-hosts=127.0.0.1,127.0.0.2",
+          "scheduler.agent.http.allowed-ranges=127.0.0.1/32");
       String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/sync";
       FireEvent allowed = httpFire(11, "{\"method\":\"POST\",\"url\":\"" + url + "\"}");
       FireEvent denied =
           httpFire(12, "{\"url\":\"http://localhost:" + server.getAddress().getPort() + "/sync\"}");
+      // An allowed host at an address outside the allowed ranges (loopback, as a rebound name's
+      // would be): refused when connecting.
+      FireEvent inside =
+          httpFire(13, "{\"url\":\"" + url.replace("127.0.0.1", "127.0.0.2") + "\"}");
       publish(allowed);
       publish(denied);
+      publish(inside);
 
       ExecutionEvent ok = last(awaitOutcome(allowed.executionId()));
       assertThat(ok.type()).isEqualTo(ExecutionEventType.SUCCEEDED);
@@ -533,6 +541,10 @@ class AgentIntegrationTest {
       assertThat(refused.type()).isEqualTo(ExecutionEventType.FAILED);
       assertThat(refused.error())
           .contains("host 'localhost' is not in scheduler.agent.http.allowed-hosts");
+      ExecutionEvent insideRefused = last(awaitOutcome(inside.executionId()));
+      assertThat(insideRefused.type()).isEqualTo(ExecutionEventType.FAILED);
+      assertThat(insideRefused.error())
+          .contains("refused to connect to 127.0.0.2: 127.0.0.2 is a loopback address");
       assertThat(calls.get()).isEqualTo(1);
     } finally {
       server.stop(0);

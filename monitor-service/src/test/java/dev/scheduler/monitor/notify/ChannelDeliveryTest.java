@@ -114,8 +114,32 @@ class ChannelDeliveryTest {
     Map<?, ?> sent = test(channel("DINGTALK", "/dingtalk-bad", SECRET));
 
     assertThat(sent.get("ok")).isEqualTo(false);
-    assertThat((String) sent.get("describe")).contains("3 tries").contains("sign not match");
+    // The status only: what the far end says is not echoed to whoever set up the channel.
+    assertThat((String) sent.get("describe"))
+        .contains("3 tries")
+        .contains("answered 200 with an error code in its body")
+        .doesNotContain("sign not match");
     assertThat(ROBOTS.at("/dingtalk-bad")).hasSize(3);
+  }
+
+  @Test
+  void a_webhook_inside_the_network_is_refused_when_connecting_and_nothing_is_sent() {
+    // The tests allow 127.0.0.1 only (where the stand-in robots listen).
+    String elsewhere = ROBOTS.url("/inside").replace("127.0.0.1", "127.0.0.2");
+    for (String url : new String[] {elsewhere, "http://169.254.169.254/latest/meta-data/"}) {
+      Map<String, Object> body = new HashMap<>();
+      body.put("name", "inside-" + UUID.randomUUID());
+      body.put("type", "WEBHOOK");
+      body.put("url", url);
+      Map<?, ?> sent = test(create(body));
+
+      assertThat(sent.get("ok")).as(url).isEqualTo(false);
+      assertThat((String) sent.get("describe"))
+          .as(url)
+          .contains("refused to connect to")
+          .containsAnyOf("is a loopback address", "is a link-local address");
+    }
+    assertThat(ROBOTS.at("/inside")).isEmpty();
   }
 
   @Test

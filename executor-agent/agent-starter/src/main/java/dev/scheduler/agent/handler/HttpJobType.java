@@ -4,10 +4,9 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.scheduler.agent.AgentProperties;
 import dev.scheduler.agent.JobContext;
 import dev.scheduler.contracts.Json;
+import dev.scheduler.outbound.AddressPolicy;
+import dev.scheduler.outbound.OutboundHttp;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -16,8 +15,9 @@ import java.util.Map;
 /**
  * The HTTP job type: calls the endpoint a job's {@code jobData} describes, as JSON {@code
  * {"method": "POST", "url": "https://...", "headers": {...}, "body": "...", "expectedStatus": 200,
- * "timeout": "PT30S"}}. Only hosts on the allow-list are called, so that a job definition cannot
- * reach any address the business application can.
+ * "timeout": "PT30S"}}. Only hosts on the allow-list are called, and only at addresses the policy
+ * allows when the connection is made (see {@link AgentProperties.Http}), so that a job definition
+ * cannot reach any address the business application can, by name or by rebinding a name.
  */
 public class HttpJobType {
 
@@ -29,7 +29,7 @@ public class HttpJobType {
    * @param headers request headers
    * @param body request body, sent as is
    * @param expectedStatus the status that counts as success; any 2xx when absent
-   * @param timeout how long to wait for the response; the job's own timeout still bounds it
+   * @param timeout how long to wait for the whole answer; 60 s when absent
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Spec(
@@ -42,29 +42,32 @@ public class HttpJobType {
 
   private static final List<String> METHODS = List.of("GET", "POST", "PUT", "PATCH", "DELETE");
 
+  /** How long an HTTP job waits for its answer when its jobData names no timeout. */
+  static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+
   private final List<String> allowedHosts;
   private final int maxResponseChars;
+  private final AddressPolicy addresses;
+  private final int maxResponseBytes;
 
-  /** Made at the first HTTP job: a client loads the JDK's trust store and keeps a thread. */
-  private volatile HttpClient client;
+  /** Made at the first HTTP job: a client keeps a connection pool. */
+  private volatile OutboundHttp client;
 
   public HttpJobType(AgentProperties.Http properties) {
     this.allowedHosts =
         properties.allowedHosts().stream().map(h -> h.trim().toLowerCase(Locale.ROOT)).toList();
     this.maxResponseChars = properties.maxResponseChars();
+    this.addresses = AddressPolicy.allowing(properties.allowedRanges());
+    this.maxResponseBytes = properties.maxResponseBytes();
   }
 
-  private HttpClient client() {
-    HttpClient made = client;
+  private OutboundHttp client() {
+    OutboundHttp made = client;
     if (made == null) {
       synchronized (this) {
         made = client;
         if (made == null) {
-          made =
-              HttpClient.newBuilder()
-                  .connectTimeout(Duration.ofSeconds(10))
-                  .followRedirects(HttpClient.Redirect.NEVER)
-                  .build();
+          made = new OutboundHttp(addresses, Duration.ofSeconds(10), maxResponseBytes);
           client = made;
         }
       }
@@ -79,26 +82,19 @@ public class HttpJobType {
     if (!METHODS.contains(method)) {
       throw new IllegalArgumentException("HTTP job method must be one of " + METHODS);
     }
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(uri)
-            .method(
-                method,
-                spec.body() == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(spec.body()));
-    if (spec.timeout() != null) {
-      request.timeout(spec.timeout());
-    }
-    if (spec.headers() != null) {
-      spec.headers().forEach(request::header);
-    }
     context.log().info("{} {}", method, uri);
-    HttpResponse<String> response =
-        client().send(request.build(), HttpResponse.BodyHandlers.ofString());
-    int status = response.statusCode();
-    String body = response.body() == null ? "" : response.body();
+    OutboundHttp.Response response =
+        client()
+            .send(
+                method,
+                uri,
+                spec.headers(),
+                spec.body(),
+                spec.timeout() == null ? DEFAULT_TIMEOUT : spec.timeout());
+    int status = response.status();
+    String body = response.body();
     String shown = body.length() > maxResponseChars ? body.substring(0, maxResponseChars) : body;
-    context.log().info("answered {}", status);
+    context.log().info("answered {}{}", status, response.truncated() ? " (answer cut)" : "");
     boolean ok =
         spec.expectedStatus() == null
             ? status >= 200 && status < 300
