@@ -47,6 +47,6 @@ class ExecutionServiceApplicationTest {
             "\"/api/v1/executions/{executionId}/retry\"",
             "\"/api/v1/nodes\"")
         .contains("\"X-Api-Key\"")
-        .doesNotContain("/api/v1/nodes/heartbeat");
+        .doesNotContain("/agent/v1");
   }
 }

@@ -53,7 +53,8 @@ public final class TestLeaseAuthority implements AutoCloseable {
     }
     server.createContext("/agent/v1/leases/renewals", this::onRenewal);
     server.createContext("/agent/v1/leases", this::onClaims);
-    server.createContext("/api/v1/nodes", this::onNodes);
+    server.createContext("/agent/v1/heartbeats", this::onNodes);
+    server.createContext("/agent/v1/nodes", this::onNodes);
     server.start();
   }
 

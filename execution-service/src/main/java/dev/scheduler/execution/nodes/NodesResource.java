@@ -1,76 +1,27 @@
 package dev.scheduler.execution.nodes;
 
-import dev.scheduler.contracts.ConsumerGroups;
 import dev.scheduler.contracts.FieldViolation;
-import dev.scheduler.contracts.Heartbeat;
 import dev.scheduler.contracts.NodeState;
 import dev.scheduler.execution.PagedQuery;
 import dev.scheduler.support.ApiException;
 import dev.scheduler.support.PageResponse;
-import io.swagger.v3.oas.annotations.Hidden;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import org.springframework.http.HttpStatus;
-import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-/**
- * The node registry's HTTP side: heartbeats and farewells from agents (authenticated by the agent
- * token, not routed by the gateway) and the node list for operators and job-service.
- */
+/** The node list for operators and job-service. The agents' side is {@link AgentNodesResource}. */
 @RestController
 @RequestMapping("/api/v1/nodes")
 public class NodesResource {
 
-  public static final String TOKEN_HEADER = AgentToken.HEADER;
-
   private final NodeRegistry registry;
-  private final NodeWatch watch;
-  private final AgentToken agentToken;
-  private final Clock clock;
 
-  public NodesResource(NodeRegistry registry, NodeWatch watch, AgentToken agentToken, Clock clock) {
+  public NodesResource(NodeRegistry registry) {
     this.registry = registry;
-    this.watch = watch;
-    this.agentToken = agentToken;
-    this.clock = clock;
-  }
-
-  @Hidden // the agents' endpoint, inside the cluster only: not in the public API description
-  @PostMapping("/heartbeat")
-  @ResponseStatus(HttpStatus.NO_CONTENT)
-  public void heartbeat(
-      @RequestHeader(name = TOKEN_HEADER, required = false) String token,
-      @RequestBody Heartbeat beat) {
-    agentToken.check(token);
-    validate(beat);
-    registry.heartbeat(beat, clock.instant()).ifPresent(watch::announce);
-  }
-
-  /**
-   * An agent leaving on purpose: OFFLINE at once, so no new broadcast share is meant for it. What
-   * it still holds is not failed over here: a node that says it leaves may still run it, and what
-   * it does not release runs again only once its lease has run out.
-   */
-  @Hidden // the agents' endpoint, inside the cluster only: not in the public API description
-  @DeleteMapping("/{nodeId}")
-  @ResponseStatus(HttpStatus.NO_CONTENT)
-  public void leave(
-      @RequestHeader(name = TOKEN_HEADER, required = false) String token,
-      @PathVariable String nodeId) {
-    agentToken.check(token);
-    NodeView node =
-        registry.find(nodeId).orElseThrow(() -> ApiException.notFound("node " + nodeId));
-    registry.move(node, NodeState.OFFLINE, clock.instant()).ifPresent(watch::announce);
   }
 
   @GetMapping
@@ -90,27 +41,5 @@ public class NodesResource {
   @GetMapping("/{nodeId}")
   public NodeView get(@PathVariable String nodeId) {
     return registry.find(nodeId).orElseThrow(() -> ApiException.notFound("node " + nodeId));
-  }
-
-  private static void validate(Heartbeat beat) {
-    List<FieldViolation> violations = new ArrayList<>();
-    if (beat.nodeId().isBlank() || beat.nodeId().length() > 128) {
-      violations.add(new FieldViolation("nodeId", "must be 1 to 128 characters"));
-    }
-    if (!ConsumerGroups.APP_NAME.matcher(beat.app()).matches()) {
-      violations.add(new FieldViolation("app", "must match " + ConsumerGroups.APP_NAME.pattern()));
-    }
-    if (beat.capacity() < 0 || beat.running() < 0 || beat.queued() < 0) {
-      violations.add(new FieldViolation("capacity", "load figures must be 0 or more"));
-    }
-    if (beat.host() != null && beat.host().length() > 255) {
-      violations.add(new FieldViolation("host", "must be at most 255 characters"));
-    }
-    if (beat.agentVersion() != null && beat.agentVersion().length() > 32) {
-      violations.add(new FieldViolation("agentVersion", "must be at most 32 characters"));
-    }
-    if (!violations.isEmpty()) {
-      throw ApiException.invalid(violations);
-    }
   }
 }

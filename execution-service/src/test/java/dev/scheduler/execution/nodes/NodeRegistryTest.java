@@ -232,7 +232,7 @@ class NodeRegistryTest {
     HttpHeaders headers = new HttpHeaders();
     headers.setContentType(MediaType.APPLICATION_JSON);
     if (token != null) {
-      headers.set(NodesResource.TOKEN_HEADER, token);
+      headers.set(AgentNodesResource.TOKEN_HEADER, token);
     }
     Heartbeat beat =
         new Heartbeat(
@@ -250,7 +250,7 @@ class NodeRegistryTest {
             "test",
             clock.instant());
     return http.exchange(
-        "/api/v1/nodes/heartbeat",
+        "/agent/v1/heartbeats",
         HttpMethod.POST,
         new HttpEntity<>(Json.toJson(beat), headers),
         String.class);
@@ -258,9 +258,9 @@ class NodeRegistryTest {
 
   private ResponseEntity<String> leave(String node) {
     HttpHeaders headers = new HttpHeaders();
-    headers.set(NodesResource.TOKEN_HEADER, TOKEN);
+    headers.set(AgentNodesResource.TOKEN_HEADER, TOKEN);
     return http.exchange(
-        "/api/v1/nodes/" + node, HttpMethod.DELETE, new HttpEntity<>(headers), String.class);
+        "/agent/v1/nodes/" + node, HttpMethod.DELETE, new HttpEntity<>(headers), String.class);
   }
 
   @SuppressWarnings("unchecked")

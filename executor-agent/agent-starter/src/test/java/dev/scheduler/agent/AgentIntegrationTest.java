@@ -577,7 +577,7 @@ class AgentIntegrationTest {
     assertThat(eventsOf(fire.executionId())).noneMatch(e -> e.type().terminal());
 
     agents.remove(0).close();
-    assertThat(authority.farewells).containsExactly("/api/v1/nodes/node-a");
+    assertThat(authority.farewells).containsExactly("/agent/v1/nodes/node-a");
   }
 
   @Test

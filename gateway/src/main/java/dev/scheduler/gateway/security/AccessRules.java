@@ -8,13 +8,10 @@ import org.springframework.http.HttpMethod;
 /**
  * Which role a request through the gateway needs, by method and path. Reads need VIEWER; the
  * operator's actions (trigger, pause, resume, retry, cancel, acknowledge and resolve alerts) need
- * OPERATOR; anything else that changes something needs ADMIN. The agents' own endpoints (heartbeat,
- * leaving the registry) are not reachable through the gateway at all.
+ * OPERATOR; anything else that changes something needs ADMIN. The agents' own endpoints are not
+ * reachable through the gateway at all.
  */
 public final class AccessRules {
-
-  private static final Pattern AGENT_ONLY =
-      Pattern.compile("/api/v1/nodes/heartbeat/?|/api/v1/nodes/[^/]+/?");
 
   private static final List<Pattern> OPERATOR_ACTIONS =
       List.of(
@@ -28,11 +25,12 @@ public final class AccessRules {
 
   private AccessRules() {}
 
-  /** Whether the gateway serves the path at all (the agents' endpoints it does not). */
-  public static boolean routed(HttpMethod method, String path) {
-    boolean heartbeat = HttpMethod.POST.equals(method) && path.matches("/api/v1/nodes/heartbeat/?");
-    boolean leaving = HttpMethod.DELETE.equals(method) && AGENT_ONLY.matcher(path).matches();
-    return !heartbeat && !leaving;
+  /**
+   * Whether the gateway serves the path at all: the agents' endpoints ({@code /agent/**}:
+   * heartbeats, leases, leaving the registry) it does not.
+   */
+  public static boolean routed(String path) {
+    return !path.equals("/agent") && !path.startsWith("/agent/");
   }
 
   /** The least role that may send this request; empty for a path outside the API. */

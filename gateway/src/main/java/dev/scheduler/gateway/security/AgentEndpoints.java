@@ -11,8 +11,9 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * The agents' own endpoints (heartbeat, leaving the registry) answer 404 through the gateway,
- * before any credential is looked at: agents reach execution-service inside the cluster.
+ * The agents' own endpoints ({@code /agent/**}: heartbeats, leases, leaving the registry) answer
+ * 404 through the gateway, before any credential is looked at: agents reach execution-service
+ * inside the cluster.
  */
 @Component
 // After the request id is given, before any credential is looked at.
@@ -21,9 +22,7 @@ public class AgentEndpoints implements WebFilter {
 
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-    if (AccessRules.routed(
-        exchange.getRequest().getMethod(),
-        exchange.getRequest().getPath().pathWithinApplication().value())) {
+    if (AccessRules.routed(exchange.getRequest().getPath().pathWithinApplication().value())) {
       return chain.filter(exchange);
     }
     return GatewayProblems.write(

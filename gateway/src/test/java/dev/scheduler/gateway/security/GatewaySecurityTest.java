@@ -171,7 +171,7 @@ class GatewaySecurityTest extends GatewayTest {
   void the_agents_endpoints_are_not_served_and_never_reach_the_service() {
     int before = SERVICE.seen().size();
     http.post()
-        .uri("/api/v1/nodes/heartbeat")
+        .uri("/agent/v1/heartbeats")
         .header(Headers.API_KEY, key("ADMIN"))
         .contentType(MediaType.APPLICATION_JSON)
         .bodyValue("{}")
@@ -181,8 +181,16 @@ class GatewaySecurityTest extends GatewayTest {
         .expectBody()
         .jsonPath("$.code")
         .isEqualTo("NOT_FOUND");
+    http.post()
+        .uri("/agent/v1/leases")
+        .header(Headers.API_KEY, key("ADMIN"))
+        .contentType(MediaType.APPLICATION_JSON)
+        .bodyValue("{}")
+        .exchange()
+        .expectStatus()
+        .isNotFound();
     http.delete()
-        .uri("/api/v1/nodes/node-1")
+        .uri("/agent/v1/nodes/node-1")
         .header(Headers.API_KEY, key("ADMIN"))
         .exchange()
         .expectStatus()

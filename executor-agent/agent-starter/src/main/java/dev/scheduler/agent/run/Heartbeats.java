@@ -24,10 +24,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Renews the leases this instance holds and gives up those it is done with ({@code POST
  * /agent/v1/leases/renewals}, {@link LeaseRenewal#MAX_LEASES} of each per request), then reports
- * its liveness and load to execution-service's node registry ({@code POST
- * /api/v1/nodes/heartbeat}); says goodbye on shutdown ({@code DELETE /api/v1/nodes/{nodeId}}). Runs
- * on its own thread. A beat that fails is sent again after {@link #RETRY}, not a whole interval
- * later: leases this node cannot renew within their time are lost, and their handlers stopped.
+ * its liveness and load to execution-service's node registry ({@code POST /agent/v1/heartbeats});
+ * says goodbye on shutdown ({@code DELETE /agent/v1/nodes/{nodeId}}). Runs on its own thread. A
+ * beat that fails is sent again after {@link #RETRY}, not a whole interval later: leases this node
+ * cannot renew within their time are lost, and their handlers stopped.
  */
 public class Heartbeats implements AutoCloseable {
 
@@ -131,7 +131,7 @@ public class Heartbeats implements AutoCloseable {
     try {
       renewLeases();
       RegistryHttp.Answer answer =
-          registry.call("POST", "/api/v1/nodes/heartbeat", Json.toBytes(current()));
+          registry.call("POST", "/agent/v1/heartbeats", Json.toBytes(current()));
       if (!answer.ok()) {
         failed(answer.from() + " answered " + answer.status() + " to a heartbeat");
         return false;
@@ -224,7 +224,7 @@ public class Heartbeats implements AutoCloseable {
       }
     } while (ticker.nanos() - deadline < 0);
     try {
-      registry.call("DELETE", "/api/v1/nodes/" + identity.nodeId(), null);
+      registry.call("DELETE", "/agent/v1/nodes/" + identity.nodeId(), null);
     } catch (RegistryHttp.UnavailableException | RuntimeException e) {
       // the registry notices the silence instead
     }
