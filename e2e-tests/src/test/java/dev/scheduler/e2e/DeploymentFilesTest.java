@@ -69,8 +69,22 @@ class DeploymentFilesTest {
       // longer than the services' graceful shutdown (30 s) and the agents' shutdown grace (30 s)
       assertThat((Integer) podSpec.get("terminationGracePeriodSeconds")).as(name).isGreaterThan(30);
       assertThat(map(podSpec, "securityContext").get("runAsNonRoot")).isEqualTo(true);
+      Map<String, Object> locked = map(container, "securityContext");
+      assertThat(locked)
+          .as(name)
+          .containsEntry("readOnlyRootFilesystem", true)
+          .containsEntry("allowPrivilegeEscalation", false);
+      assertThat(map(locked, "capabilities").get("drop")).as(name).isEqualTo(List.of("ALL"));
+      assertThat(list(container, "volumeMounts"))
+          .as(name)
+          .anySatisfy(m -> assertThat(m).containsEntry("mountPath", "/tmp"));
       for (Map<String, Object> env : listOrEmpty(container, "env")) {
         Map<String, Object> from = mapOrEmpty(env, "valueFrom");
+        if (str(env, "name").matches(".*(PASSWORD|TOKEN|SECRET|SHA256).*")) {
+          assertThat(from)
+              .as("%s %s comes from the Secret", name, env.get("name"))
+              .containsKey("secretKeyRef");
+        }
         if (from.containsKey("configMapKeyRef")) {
           assertThat(configKeys)
               .as("%s %s", name, env.get("name"))
@@ -119,6 +133,8 @@ class DeploymentFilesTest {
             "ROCKETMQ_NAMESERVER",
             "SPRING_DATA_REDIS_HOST");
 
+    networkPolicies(objects);
+
     // several pods of one app stay distinct nodes: each agent registers with its pod IP
     Map<String, Object> agents = only(objects, "Deployment", "sample-app");
     assertThat((Integer) map(agents, "spec").get("replicas")).isGreaterThanOrEqualTo(2);
@@ -131,6 +147,54 @@ class DeploymentFilesTest {
               assertThat(map(map(env, "valueFrom"), "fieldRef"))
                   .containsEntry("fieldPath", "status.podIP");
             });
+  }
+
+  /**
+   * Nothing reaches a pod unless a policy lets it: the gateway from anywhere, the other services
+   * from the platform's pods (and Prometheus), execution-service also from agents' pods in any
+   * namespace, and the sample app's agent reaches out only to DNS, execution-service and the
+   * broker.
+   */
+  private static void networkPolicies(List<Map<String, Object>> objects) {
+    Map<String, Object> deny = map(only(objects, "NetworkPolicy", "default-deny-ingress"), "spec");
+    assertThat(map(deny, "podSelector")).isEmpty();
+    assertThat(deny.get("policyTypes")).isEqualTo(List.of("Ingress"));
+    assertThat(deny).doesNotContainKey("ingress");
+
+    Map<String, Object> services =
+        map(only(objects, "NetworkPolicy", "services-from-the-platform"), "spec");
+    List<Map<String, Object>> from = list(list(services, "ingress").get(0), "from");
+    assertThat(from).hasSize(2);
+    assertThat(String.valueOf(from.get(0))).contains("gateway", "job-service", "monitor-service");
+    assertThat(map(map(from.get(1), "podSelector"), "matchLabels"))
+        .isEqualTo(Map.of("app.kubernetes.io/name", "prometheus"));
+
+    Map<String, Object> agents =
+        map(only(objects, "NetworkPolicy", "execution-service-from-agents"), "spec");
+    assertThat(map(map(agents, "podSelector"), "matchLabels"))
+        .isEqualTo(Map.of("app.kubernetes.io/name", "execution-service"));
+    Map<String, Object> agentLabel = Map.of("scheduler.dev/agent", "true");
+    assertThat(
+            map(
+                map(list(list(agents, "ingress").get(0), "from").get(0), "podSelector"),
+                "matchLabels"))
+        .isEqualTo(agentLabel);
+    Map<String, Object> sampleApp = only(objects, "Deployment", "sample-app");
+    assertThat(map(map(map(map(sampleApp, "spec"), "template"), "metadata"), "labels"))
+        .containsAllEntriesOf(agentLabel);
+    // only the gateway is open to all: every other policy names where its traffic comes from
+    for (Map<String, Object> policy : objects) {
+      if ("NetworkPolicy".equals(policy.get("kind"))
+          && !"gateway-from-anywhere".equals(map(policy, "metadata").get("name"))) {
+        for (Map<String, Object> rule : listOrEmpty(map(policy, "spec"), "ingress")) {
+          assertThat(rule).as("%s", map(policy, "metadata").get("name")).containsKey("from");
+        }
+      }
+    }
+    Map<String, Object> egress = map(only(objects, "NetworkPolicy", "sample-app-agent"), "spec");
+    assertThat(String.valueOf(egress.get("egress")))
+        .contains("execution-service", "9876")
+        .doesNotContain("6379");
   }
 
   @Test
