@@ -2,6 +2,7 @@ package dev.scheduler.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.scheduler.testkit.RedisAcl;
 import java.io.File;
 import java.io.IOException;
 import java.io.Reader;
@@ -197,6 +198,64 @@ class DeploymentFilesTest {
         .doesNotContain("6379");
   }
 
+  private static final String REDIS_JOB_PASSWORD = "job-redis-pw";
+
+  /**
+   * The compose Redis runs with the platform's ACL users ({@link RedisAcl}) and lets the default
+   * user (anyone who reaches the port, an agent's app included) do nothing but PING: its command
+   * line, started as is on a real redis-server, refuses a write without a user and takes
+   * job-service's own.
+   */
+  @Test
+  void the_compose_redis_lets_in_the_platform_users_only() throws Exception {
+    Path file = DEPLOY.resolve("compose").resolve("docker-compose.yml");
+    List<String> command = new ArrayList<>(compose());
+    command.addAll(List.of("-f", file.toString(), "config"));
+    Map<String, Object> redis = map(map(loadAll(run(command)).get(0), "services"), "redis");
+    List<String> args = ((List<?>) redis.get("command")).stream().map(String::valueOf).toList();
+    String line = String.join(" ", args);
+    assertThat(line)
+        .contains("--user default on nopass resetchannels -@all +ping --user")
+        .contains("--user scheduler-job on >" + REDIS_JOB_PASSWORD + " " + RedisAcl.JOB_SERVICE)
+        .contains("--user scheduler-gateway on >gateway-redis-pw " + RedisAcl.GATEWAY);
+
+    int port = dev.scheduler.testkit.FreePorts.any();
+    List<String> server = new ArrayList<>(args);
+    server.addAll(List.of("--port", String.valueOf(port), "--bind", "127.0.0.1"));
+    Process redisServer = new ProcessBuilder(server).redirectErrorStream(true).start();
+    try {
+      String portArg = String.valueOf(port);
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> redisCli(portArg, "ping").contains("PONG"));
+      assertThat(redisCli(portArg, "set", "scheduler:c:job:1", "forged")).contains("NOPERM");
+      assertThat(
+              redisCli(
+                  portArg,
+                  "--user",
+                  "scheduler-job",
+                  "--pass",
+                  REDIS_JOB_PASSWORD,
+                  "--no-auth-warning",
+                  "set",
+                  "scheduler:c:job:1",
+                  "v"))
+          .contains("OK");
+    } finally {
+      redisServer.destroy();
+      redisServer.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static String redisCli(String port, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("redis-cli", "-p", port));
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    process.waitFor(10, TimeUnit.SECONDS);
+    return out;
+  }
+
   @Test
   void the_compose_file_is_valid_and_starts_every_part_of_the_suite() {
     Path file = DEPLOY.resolve("compose").resolve("docker-compose.yml");
@@ -346,6 +405,8 @@ class DeploymentFilesTest {
           .environment()
           .putIfAbsent("SCHEDULER_AGENT_TOKEN", "a-compose-agent-token-of-32-characters-or-more");
       builder.environment().putIfAbsent("SCHEDULER_GATEWAY_ADMIN_KEY_SHA256", "ab".repeat(32));
+      builder.environment().putIfAbsent("SCHEDULER_REDIS_JOB_PASSWORD", REDIS_JOB_PASSWORD);
+      builder.environment().putIfAbsent("SCHEDULER_REDIS_GATEWAY_PASSWORD", "gateway-redis-pw");
       Process process = builder.start();
       process.getOutputStream().close();
       byte[] out = process.getInputStream().readAllBytes();
