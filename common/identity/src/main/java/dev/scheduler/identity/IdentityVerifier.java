@@ -25,7 +25,7 @@ public final class IdentityVerifier {
   public static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
 
   /** A trusted public key: its id and the key in PEM. */
-  public record TrustedKey(String id, String publicKeyPem) {}
+  public record TrustedKey(String id, String publicKey) {}
 
   private final String audience;
   private final Map<String, ECDSAVerifier> verifiers = new HashMap<>();
@@ -41,7 +41,7 @@ public final class IdentityVerifier {
     this.clock = clock;
     for (TrustedKey key : trusted) {
       try {
-        if (verifiers.put(key.id(), new ECDSAVerifier(Pem.publicKey(key.publicKeyPem(), setting)))
+        if (verifiers.put(key.id(), new ECDSAVerifier(Pem.publicKey(key.publicKey(), setting)))
             != null) {
           throw new IllegalArgumentException(
               setting + ": the key id " + key.id() + " is used twice");

@@ -1,6 +1,7 @@
 package dev.scheduler.support;
 
 import dev.scheduler.contracts.Headers;
+import dev.scheduler.identity.CallerIdentity;
 import jakarta.servlet.http.HttpServletRequest;
 
 /**
@@ -13,8 +14,17 @@ import jakarta.servlet.http.HttpServletRequest;
  */
 public record Caller(String name, String role, String requestId) {
 
-  /** The caller of {@code request}. */
+  /**
+   * The caller of {@code request}: its checked signed identity when the service takes those (see
+   * {@link CallerIdentities}), else the gateway's caller headers.
+   */
   public static Caller of(HttpServletRequest request) {
+    if (request.getAttribute(CallerIdentities.ATTRIBUTE) instanceof CallerIdentity identity) {
+      return new Caller(
+          identity.caller(),
+          identity.role() == null ? "unknown" : identity.role(),
+          RequestIds.current());
+    }
     return new Caller(
         headerOr(request, Headers.CALLER, "unknown"),
         headerOr(request, Headers.CALLER_ROLE, "unknown"),

@@ -1,6 +1,7 @@
 package dev.scheduler.support;
 
 import dev.scheduler.contracts.Headers;
+import dev.scheduler.identity.IdentityVerifier;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
@@ -11,6 +12,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -20,7 +22,7 @@ import org.springframework.core.Ordered;
 /** The shared HTTP edge of the servlet services. */
 @AutoConfiguration
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-@EnableConfigurationProperties(ServiceSupportProperties.class)
+@EnableConfigurationProperties({ServiceSupportProperties.class, IdentityProperties.class})
 public class ServiceSupportAutoConfiguration {
 
   @Bean
@@ -80,6 +82,22 @@ public class ServiceSupportAutoConfiguration {
     FilterRegistrationBean<RequestIds> registration =
         new FilterRegistrationBean<>(new RequestIds());
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+    return registration;
+  }
+
+  /** With trusted keys configured, {@code /api/**} takes signed caller identities only. */
+  @Bean
+  @ConditionalOnProperty("scheduler.identity.trusted-keys[0].id")
+  FilterRegistrationBean<CallerIdentities> callerIdentities(
+      IdentityProperties identity,
+      @Value("${spring.application.name}") String name,
+      java.time.Clock clock) {
+    FilterRegistrationBean<CallerIdentities> registration =
+        new FilterRegistrationBean<>(
+            new CallerIdentities(
+                new IdentityVerifier(
+                    name, identity.trustedKeys(), "scheduler.identity.trusted-keys", clock)));
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
     return registration;
   }
 
