@@ -3,6 +3,7 @@ package dev.scheduler.gateway;
 import com.sun.net.httpserver.HttpServer;
 import dev.scheduler.contracts.Headers;
 import dev.scheduler.contracts.Json;
+import dev.scheduler.identity.IdentitySigner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -29,7 +30,8 @@ public final class StubService implements AutoCloseable {
       String caller,
       String role,
       String requestId,
-      boolean credentials) {}
+      boolean credentials,
+      String identity) {}
 
   private final HttpServer server;
   private final List<Seen> seen = new CopyOnWriteArrayList<>();
@@ -53,7 +55,8 @@ public final class StubService implements AutoCloseable {
                   exchange.getRequestHeaders().getFirst(Headers.CALLER_ROLE),
                   exchange.getRequestHeaders().getFirst(Headers.REQUEST_ID),
                   exchange.getRequestHeaders().containsKey(Headers.API_KEY)
-                      || exchange.getRequestHeaders().containsKey("Authorization"));
+                      || exchange.getRequestHeaders().containsKey("Authorization"),
+                  exchange.getRequestHeaders().getFirst(IdentitySigner.HEADER));
           seen.add(request);
           if (hanging.stream().anyMatch(request.path()::startsWith)) {
             awaitRelease();

@@ -5,6 +5,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.scheduler.testkit.TestIdentities;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -53,6 +54,9 @@ public final class TestGateway {
     registry.add(jwt + "keys[0].secret", () -> SECRET);
     registry.add(jwt + "keys[1].id", () -> "next");
     registry.add(jwt + "keys[1].secret", () -> NEXT_SECRET);
+    // The gateway signs each request's identity as deployed; the services trust TestIdentities.
+    registry.add("scheduler.gateway.identity.key-id", () -> TestIdentities.KEY_ID);
+    registry.add("scheduler.gateway.identity.private-key", TestIdentities::privateKey);
     String run = UUID.randomUUID().toString();
     registry.add("scheduler.gateway.rate-limit.redis-key-prefix", () -> "test:" + run + ":");
   }

@@ -5,10 +5,18 @@ import static dev.scheduler.gateway.TestGateway.key;
 import static dev.scheduler.gateway.TestGateway.token;
 import static dev.scheduler.gateway.TestGateway.tokenLike;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.scheduler.contracts.Headers;
 import dev.scheduler.gateway.GatewayTest;
+import dev.scheduler.gateway.StubService;
+import dev.scheduler.identity.CallerIdentity;
+import dev.scheduler.identity.IdentitySigner;
+import dev.scheduler.identity.IdentityVerifier;
+import dev.scheduler.testkit.TestIdentities;
+import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
@@ -165,6 +173,41 @@ class GatewaySecurityTest extends GatewayTest {
         .isEqualTo("/api/v1/jobs/42")
         .jsonPath("$.credentials")
         .isEqualTo(false);
+  }
+
+  @Test
+  void each_service_gets_the_caller_signed_for_itself_and_a_client_cannot_send_its_own() {
+    http.get()
+        .uri("/api/v1/jobs/42")
+        .header(Headers.API_KEY, key("VIEWER"))
+        .header(IdentitySigner.HEADER, TestIdentities.sign("key:admin", "ADMIN", "job-service"))
+        .exchange()
+        .expectStatus()
+        .isOk();
+    http.get()
+        .uri("/api/v1/executions")
+        .header(Headers.API_KEY, key("OPERATOR"))
+        .exchange()
+        .expectStatus()
+        .isOk();
+
+    List<StubService.Seen> seen = SERVICE.seen();
+    IdentityVerifier jobService = verifier("job-service");
+    assertThat(jobService.verify(seen.get(0).identity()))
+        .isEqualTo(new CallerIdentity("gateway", "key:viewer", "VIEWER", "job-service"));
+    assertThat(verifier("execution-service").verify(seen.get(1).identity()))
+        .isEqualTo(new CallerIdentity("gateway", "key:operator", "OPERATOR", "execution-service"));
+    // the identity for one service is refused by another
+    assertThatThrownBy(() -> jobService.verify(seen.get(1).identity()))
+        .hasMessageContaining("meant for another service");
+  }
+
+  private static IdentityVerifier verifier(String service) {
+    return new IdentityVerifier(
+        service,
+        List.of(new IdentityVerifier.TrustedKey(TestIdentities.KEY_ID, TestIdentities.publicKey())),
+        "test",
+        Clock.systemUTC());
   }
 
   @Test
