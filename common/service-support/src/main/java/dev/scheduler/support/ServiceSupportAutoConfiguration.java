@@ -85,6 +85,15 @@ public class ServiceSupportAutoConfiguration {
     return registration;
   }
 
+  @Bean
+  @ConditionalOnMissingBean
+  ServiceIdentity serviceIdentity(
+      IdentityProperties identity,
+      @Value("${spring.application.name}") String name,
+      java.time.Clock clock) {
+    return new ServiceIdentity(identity, name, clock);
+  }
+
   /** With trusted keys configured, {@code /api/**} takes signed caller identities only. */
   @Bean
   @ConditionalOnProperty("scheduler.identity.trusted-keys[0].id")

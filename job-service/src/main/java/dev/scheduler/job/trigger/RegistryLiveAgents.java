@@ -1,6 +1,7 @@
 package dev.scheduler.job.trigger;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.scheduler.support.ServiceIdentity;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,11 +43,17 @@ class RegistryLiveAgents implements LiveAgents, DisposableBean {
 
   RegistryLiveAgents(
       @Value("${scheduler.job.execution-service-url:http://127.0.0.1:8082}") String baseUrl,
-      Clock clock) {
+      Clock clock,
+      ServiceIdentity identity) {
     SimpleClientHttpRequestFactory requests = new SimpleClientHttpRequestFactory();
     requests.setConnectTimeout(Duration.ofSeconds(1));
     requests.setReadTimeout(Duration.ofSeconds(1));
-    this.http = RestClient.builder().baseUrl(baseUrl).requestFactory(requests).build();
+    this.http =
+        RestClient.builder()
+            .baseUrl(baseUrl)
+            .requestFactory(requests)
+            .requestInterceptor(identity.forService("execution-service"))
+            .build();
     this.clock = clock;
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.scheduler.support.ServiceIdentity;
 import dev.scheduler.testkit.SettableClock;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -66,7 +67,9 @@ class RegistryLiveAgentsTest {
           exchange.close();
         });
     server.start();
-    agents = new RegistryLiveAgents("http://127.0.0.1:" + server.getAddress().getPort(), clock);
+    agents =
+        new RegistryLiveAgents(
+            "http://127.0.0.1:" + server.getAddress().getPort(), clock, ServiceIdentity.none());
   }
 
   @AfterEach

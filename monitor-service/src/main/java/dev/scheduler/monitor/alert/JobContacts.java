@@ -1,6 +1,7 @@
 package dev.scheduler.monitor.alert;
 
 import dev.scheduler.monitor.InternalHttp;
+import dev.scheduler.support.ServiceIdentity;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,8 +40,9 @@ public class JobContacts {
 
   public JobContacts(
       @Value("${scheduler.monitor.job-service-url:http://127.0.0.1:8081}") String url,
-      Clock clock) {
-    this.http = InternalHttp.client(url);
+      Clock clock,
+      ServiceIdentity identity) {
+    this.http = InternalHttp.client(url, identity.forService("job-service"));
     this.clock = clock;
   }
 

@@ -2,6 +2,7 @@ package dev.scheduler.monitor.alert;
 
 import dev.scheduler.contracts.Headers;
 import dev.scheduler.monitor.InternalHttp;
+import dev.scheduler.support.ServiceIdentity;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.RestClient;
@@ -18,8 +19,9 @@ public class JobControl {
   private final RestClient http;
 
   public JobControl(
-      @Value("${scheduler.monitor.job-service-url:http://127.0.0.1:8081}") String url) {
-    this.http = InternalHttp.client(url);
+      @Value("${scheduler.monitor.job-service-url:http://127.0.0.1:8081}") String url,
+      ServiceIdentity identity) {
+    this.http = InternalHttp.client(url, identity.forService("job-service"));
   }
 
   /**

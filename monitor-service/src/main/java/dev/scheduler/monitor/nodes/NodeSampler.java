@@ -4,6 +4,7 @@ import dev.scheduler.contracts.NodeState;
 import dev.scheduler.monitor.InternalHttp;
 import dev.scheduler.monitor.alert.AlertEngine;
 import dev.scheduler.monitor.ingest.DeadLetters;
+import dev.scheduler.support.ServiceIdentity;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Timestamp;
@@ -49,8 +50,9 @@ public class NodeSampler {
       AlertEngine alerts,
       DeadLetters deadLetters,
       Clock clock,
-      MeterRegistry meters) {
-    this.http = InternalHttp.client(url);
+      MeterRegistry meters,
+      ServiceIdentity identity) {
+    this.http = InternalHttp.client(url, identity.forService("execution-service"));
     this.jdbc = jdbc;
     this.alerts = alerts;
     this.deadLetters = deadLetters;
