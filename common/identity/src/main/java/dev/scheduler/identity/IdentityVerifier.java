@@ -13,6 +13,7 @@ import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Checks a signed caller identity in a service: ES256 only, signed with one of the trusted keys (by
@@ -30,6 +31,14 @@ public final class IdentityVerifier {
   private final String audience;
   private final Map<String, ECDSAVerifier> verifiers = new HashMap<>();
   private final Clock clock;
+
+  /**
+   * Identities checked lately, by token, until they expire: the gateway sends the same token for a
+   * while (see {@link IdentitySigner}), and checking a signature costs close to a millisecond.
+   */
+  private final Map<String, Checked> recent = new ConcurrentHashMap<>();
+
+  private record Checked(CallerIdentity identity, Instant expires) {}
 
   /**
    * @param audience this service's name; identities for other services are refused
@@ -64,6 +73,31 @@ public final class IdentityVerifier {
     if (token == null || token.isBlank()) {
       throw new InvalidIdentityException("no " + IdentitySigner.HEADER + " header");
     }
+    Checked known = recent.get(token);
+    if (known != null) {
+      if (known.expires().plus(CLOCK_SKEW).isBefore(clock.instant())) {
+        recent.remove(token);
+        throw new InvalidIdentityException("expired");
+      }
+      return known.identity();
+    }
+    CallerIdentity identity = check(token);
+    if (recent.size() >= IdentitySigner.REMEMBERED) {
+      recent.clear();
+    }
+    recent.put(token, new Checked(identity, expiry(token)));
+    return identity;
+  }
+
+  private static Instant expiry(String token) {
+    try {
+      return SignedJWT.parse(token).getJWTClaimsSet().getExpirationTime().toInstant();
+    } catch (ParseException e) {
+      throw new IllegalStateException("a checked token no longer parses", e);
+    }
+  }
+
+  private CallerIdentity check(String token) {
     try {
       SignedJWT jwt = SignedJWT.parse(token);
       if (!JWSAlgorithm.ES256.equals(jwt.getHeader().getAlgorithm())) {

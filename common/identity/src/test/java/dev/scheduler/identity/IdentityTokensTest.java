@@ -91,6 +91,53 @@ class IdentityTokensTest {
   }
 
   @Test
+  void a_signed_identity_is_reused_for_half_its_life_and_a_remembered_one_still_expires() {
+    MovingClock clock = new MovingClock(NOW);
+    IdentitySigner reusing = signer(GATEWAY, clock);
+    IdentityVerifier service =
+        new IdentityVerifier(
+            "job-service",
+            List.of(new IdentityVerifier.TrustedKey("k1", publicPem(GATEWAY))),
+            "test",
+            clock);
+    String first = reusing.sign("key:ops", "OPERATOR", "job-service");
+
+    clock.now = NOW.plusSeconds(29);
+    assertThat(reusing.sign("key:ops", "OPERATOR", "job-service")).isEqualTo(first);
+    assertThat(reusing.sign("key:ops", "OPERATOR", "monitor-service")).isNotEqualTo(first);
+    assertThat(service.verify(first).caller()).isEqualTo("key:ops");
+    clock.now = NOW.plusSeconds(31);
+    assertThat(reusing.sign("key:ops", "OPERATOR", "job-service")).isNotEqualTo(first);
+
+    clock.now = NOW.plusSeconds(91); // 60 s of life and 30 s of skew are over
+    assertRefused(service, first, "expired");
+  }
+
+  /** A clock the test moves. */
+  private static final class MovingClock extends Clock {
+    Instant now;
+
+    MovingClock(Instant now) {
+      this.now = now;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+  }
+
+  @Test
   void unusable_keys_are_refused_naming_the_setting() {
     assertThatThrownBy(
             () ->
