@@ -89,7 +89,7 @@ public class ServiceSupportAutoConfiguration {
   @ConditionalOnMissingBean
   ServiceIdentity serviceIdentity(
       IdentityProperties identity,
-      @Value("${spring.application.name}") String name,
+      @Value("${spring.application.name:service}") String name,
       java.time.Clock clock) {
     return new ServiceIdentity(identity, name, clock);
   }
