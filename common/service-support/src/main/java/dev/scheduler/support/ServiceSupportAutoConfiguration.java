@@ -8,6 +8,7 @@ import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import io.swagger.v3.oas.models.servers.Server;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -90,8 +91,9 @@ public class ServiceSupportAutoConfiguration {
   ServiceIdentity serviceIdentity(
       IdentityProperties identity,
       @Value("${spring.application.name:service}") String name,
-      java.time.Clock clock) {
-    return new ServiceIdentity(identity, name, clock);
+      ObjectProvider<java.time.Clock> clock) {
+    // Web slices of tests have no clock bean.
+    return new ServiceIdentity(identity, name, clock.getIfAvailable(java.time.Clock::systemUTC));
   }
 
   /** With trusted keys configured, {@code /api/**} takes signed caller identities only. */

@@ -236,7 +236,12 @@ class PartitionPass {
           claiming != null
               ? claiming
               : renewing != null ? renewing : (unsettled.isEmpty() ? null : settling);
-      sleeper.waitFor(awaited == null || awaited.isDone() ? null : awaited, until);
+      if (awaited != null && awaited.isDone()) {
+        // It ended after the loop looked: handle its result first. Sleeping here would sleep to a
+        // moment chosen while it ran (the deadline, while a claim runs) with its fires unqueued.
+        return;
+      }
+      sleeper.waitFor(awaited, until);
     }
 
     /**
