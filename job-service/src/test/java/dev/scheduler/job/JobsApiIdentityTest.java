@@ -33,8 +33,7 @@ class JobsApiIdentityTest {
 
   @DynamicPropertySource
   static void trustTheGateway(DynamicPropertyRegistry registry) {
-    registry.add("scheduler.identity.trusted-keys[0].id", () -> TestIdentities.KEY_ID);
-    registry.add("scheduler.identity.trusted-keys[0].public-key", TestIdentities::publicKey);
+    TestIdentities.trustedBy(registry);
   }
 
   @Autowired TestRestTemplate http;

@@ -81,23 +81,16 @@ public final class IdentityVerifier {
       }
       return known.identity();
     }
-    CallerIdentity identity = check(token);
+    Checked checked = check(token);
     if (recent.size() >= IdentitySigner.REMEMBERED) {
       recent.clear();
     }
-    recent.put(token, new Checked(identity, expiry(token)));
-    return identity;
+    recent.put(token, checked);
+    return checked.identity();
   }
 
-  private static Instant expiry(String token) {
-    try {
-      return SignedJWT.parse(token).getJWTClaimsSet().getExpirationTime().toInstant();
-    } catch (ParseException e) {
-      throw new IllegalStateException("a checked token no longer parses", e);
-    }
-  }
-
-  private CallerIdentity check(String token) {
+  /** The identity {@code token} vouches for, with its expiry, from one parse of the token. */
+  private Checked check(String token) {
     try {
       SignedJWT jwt = SignedJWT.parse(token);
       if (!JWSAlgorithm.ES256.equals(jwt.getHeader().getAlgorithm())) {
@@ -136,7 +129,8 @@ public final class IdentityVerifier {
       if (caller == null || caller.isBlank()) {
         throw new InvalidIdentityException("names no caller");
       }
-      return new CallerIdentity(claims.getIssuer(), caller, role, audience);
+      return new Checked(
+          new CallerIdentity(claims.getIssuer(), caller, role, audience), expires.toInstant());
     } catch (ParseException e) {
       throw new InvalidIdentityException("not a signed token");
     } catch (JOSEException e) {

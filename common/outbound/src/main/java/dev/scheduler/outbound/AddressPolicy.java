@@ -65,9 +65,6 @@ public final class AddressPolicy {
     } else if (INSIDE.stream().anyMatch(r -> r.contains(judged))) {
       why = "a reserved or private address";
     }
-    if (why == null && judged != address && allowed.stream().anyMatch(r -> r.contains(judged))) {
-      return Optional.empty();
-    }
     return Optional.ofNullable(why)
         .map(w -> address.getHostAddress() + " is " + w + ", not in the allowed ranges " + allowed);
   }

@@ -35,8 +35,7 @@ class CallerIdentitiesTest {
 
   @DynamicPropertySource
   static void trust(DynamicPropertyRegistry registry) {
-    registry.add("scheduler.identity.trusted-keys[0].id", () -> TestIdentities.KEY_ID);
-    registry.add("scheduler.identity.trusted-keys[0].public-key", TestIdentities::publicKey);
+    TestIdentities.trustedBy(registry);
   }
 
   @Autowired MockMvc mvc;

@@ -6,6 +6,7 @@ import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.util.Base64;
+import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
  * A signer of caller identities for tests, as the gateway would sign them, with a key pair made for
@@ -21,6 +22,12 @@ public final class TestIdentities {
       new IdentitySigner("gateway", KEY_ID, privateKey(KEYS), "test key", Clock.systemUTC());
 
   private TestIdentities() {}
+
+  /** Makes the service under test trust the test signer (its only trusted key). */
+  public static void trustedBy(DynamicPropertyRegistry registry) {
+    registry.add("scheduler.identity.trusted-keys[0].id", () -> KEY_ID);
+    registry.add("scheduler.identity.trusted-keys[0].public-key", TestIdentities::publicKey);
+  }
 
   /** The test signer's public key, PEM. */
   public static String publicKey() {

@@ -56,7 +56,7 @@ public class CallerHeaders implements GlobalFilter, Ordered {
         .filter(Authentication.class::isInstance)
         .map(Authentication.class::cast)
         .map(caller -> identified(exchange, caller))
-        .defaultIfEmpty(identified(exchange, null))
+        .switchIfEmpty(Mono.fromSupplier(() -> identified(exchange, null)))
         .flatMap(chain::filter);
   }
 
