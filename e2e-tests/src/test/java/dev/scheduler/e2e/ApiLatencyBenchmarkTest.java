@@ -42,7 +42,8 @@ class ApiLatencyBenchmarkTest {
   @Test
   void api_latency_with_many_jobs() throws Exception {
     String run = UUID.randomUUID().toString().substring(0, 8);
-    String nameServer = EmbeddedRocketMq.shared().nameServerAddress();
+    EmbeddedRocketMq broker = EmbeddedRocketMq.start();
+    String nameServer = broker.nameServerAddress();
     RedisEndpoint redis = TestRedis.endpoint();
     int jobsPort = FreePorts.any();
     int gatewayPort = FreePorts.any();
@@ -99,6 +100,7 @@ class ApiLatencyBenchmarkTest {
       System.out.println("at the end: resident MiB " + memory(processes));
     } finally {
       processes.forEach(ServiceProcess::close);
+      broker.close();
     }
   }
 

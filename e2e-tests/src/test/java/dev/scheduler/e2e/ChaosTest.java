@@ -84,12 +84,14 @@ class ChaosTest {
   private final Path tallies = Path.of("target", "chaos-" + run);
   private final List<ServiceProcess> processes = new ArrayList<>();
   private final List<String> timeline = new ArrayList<>();
+  private EmbeddedRocketMq broker;
 
   @Test
   void no_fire_is_lost_and_no_shard_runs_twice_while_each_component_is_killed_in_turn()
       throws Exception {
     Files.createDirectories(tallies);
-    String nameServer = EmbeddedRocketMq.shared().nameServerAddress();
+    broker = EmbeddedRocketMq.start(); // fires it leaves behind must not reach later tests
+    String nameServer = broker.nameServerAddress();
     RedisEndpoint redis = TestRedis.endpoint();
     TestDatabase executionDb = TestDatabases.create("chaos_exec");
     TestDatabase jobDb = TestDatabases.create("chaos_job");
@@ -263,6 +265,7 @@ class ChaosTest {
       System.out.println("chaos run: executions still open when stopping: " + e.getMessage());
     } finally {
       processes.forEach(ServiceProcess::close);
+      broker.close();
     }
   }
 

@@ -57,7 +57,8 @@ class EndToEndThroughputBenchmarkTest {
 
   @Test
   void executions_per_second_at_rising_load() throws Exception {
-    String nameServer = EmbeddedRocketMq.shared().nameServerAddress();
+    EmbeddedRocketMq broker = EmbeddedRocketMq.start();
+    String nameServer = broker.nameServerAddress();
     RedisEndpoint redis = TestRedis.endpoint();
     TestDatabase executionDb = TestDatabases.create("bench_e2e_exec");
     String run = UUID.randomUUID().toString().substring(0, 8);
@@ -135,6 +136,7 @@ class EndToEndThroughputBenchmarkTest {
       rows.forEach(System.out::println);
     } finally {
       processes.forEach(ServiceProcess::close);
+      broker.close();
     }
   }
 

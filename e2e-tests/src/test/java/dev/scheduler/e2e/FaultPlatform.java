@@ -76,6 +76,7 @@ final class FaultPlatform implements AutoCloseable {
   private final GatewayClient executions;
   private final GatewayClient jobs;
   private final long jobId;
+  private final EmbeddedRocketMq broker;
 
   /**
    * Starts it: the job's runs work {@code workMs}.
@@ -91,7 +92,8 @@ final class FaultPlatform implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    String nameServer = EmbeddedRocketMq.shared().nameServerAddress();
+    broker = EmbeddedRocketMq.start(); // fires it leaves behind must not reach later tests
+    String nameServer = broker.nameServerAddress();
     int executionsPort = FreePorts.any();
     int jobsPort = FreePorts.any();
     services.add(
@@ -258,5 +260,6 @@ final class FaultPlatform implements AutoCloseable {
       agent.process().close();
     }
     services.forEach(ServiceProcess::close);
+    broker.close();
   }
 }

@@ -41,6 +41,7 @@ class PlatformEndToEndTest {
   private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
 
   private static final List<ServiceProcess> processes = new ArrayList<>();
+  private static EmbeddedRocketMq broker;
   private static GatewayClient api;
   private static ServiceProcess agentB;
   private static String nodeA;
@@ -48,7 +49,9 @@ class PlatformEndToEndTest {
 
   @BeforeAll
   static void startPlatform() {
-    String nameServer = EmbeddedRocketMq.shared().nameServerAddress();
+    // a broker of its own: another test's fires left on a shared one would be recorded here
+    broker = EmbeddedRocketMq.start();
+    String nameServer = broker.nameServerAddress();
     RedisEndpoint redis = TestRedis.endpoint();
     nodeA = "e2e-a-" + RUN;
     nodeB = "e2e-b-" + RUN;
@@ -109,6 +112,7 @@ class PlatformEndToEndTest {
   @AfterAll
   static void stopPlatform() {
     processes.forEach(ServiceProcess::close);
+    broker.close();
   }
 
   @Test
