@@ -80,7 +80,7 @@ class ChaosTest {
       Set.of("SUCCEEDED", "FAILED", "TIMED_OUT", "CANCELLED", "REJECTED");
 
   private final String run = UUID.randomUUID().toString().substring(0, 8);
-  private final String token = "chaos-" + UUID.randomUUID();
+  private final String token = AppCredentials.of(APP);
   private final Path tallies = Path.of("target", "chaos-" + run);
   private final List<ServiceProcess> processes = new ArrayList<>();
   private final List<String> timeline = new ArrayList<>();

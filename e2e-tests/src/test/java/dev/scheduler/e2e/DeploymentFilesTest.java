@@ -403,7 +403,8 @@ class DeploymentFilesTest {
       // The compose file has no built-in secrets: it requires these.
       builder
           .environment()
-          .putIfAbsent("SCHEDULER_AGENT_TOKEN", "a-compose-agent-token-of-32-characters-or-more");
+          .putIfAbsent("SCHEDULER_SAMPLE_APP_CREDENTIAL", "sac1.sample-app." + "x".repeat(43));
+      builder.environment().putIfAbsent("SCHEDULER_SAMPLE_APP_CREDENTIAL_SHA256", "cd".repeat(32));
       builder.environment().putIfAbsent("SCHEDULER_GATEWAY_ADMIN_KEY_SHA256", "ab".repeat(32));
       builder.environment().putIfAbsent("SCHEDULER_REDIS_JOB_PASSWORD", REDIS_JOB_PASSWORD);
       builder.environment().putIfAbsent("SCHEDULER_REDIS_GATEWAY_PASSWORD", "gateway-redis-pw");

@@ -62,7 +62,7 @@ class EndToEndThroughputBenchmarkTest {
     RedisEndpoint redis = TestRedis.endpoint();
     TestDatabase executionDb = TestDatabases.create("bench_e2e_exec");
     String run = UUID.randomUUID().toString().substring(0, 8);
-    String token = "bench-" + UUID.randomUUID();
+    String token = AppCredentials.of(APP);
     int executionsPort = FreePorts.any();
     int jobsPort = FreePorts.any();
     List<ServiceProcess> processes = new ArrayList<>();

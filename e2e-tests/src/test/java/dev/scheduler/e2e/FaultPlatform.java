@@ -86,7 +86,7 @@ final class FaultPlatform implements AutoCloseable {
   FaultPlatform(String label, int workMs) {
     this.app = label + "-app";
     this.tallies = Path.of("target", label + "-" + run);
-    String token = label + "-" + UUID.randomUUID();
+    String token = AppCredentials.of(app);
     try {
       Files.createDirectories(tallies);
     } catch (IOException e) {

@@ -36,7 +36,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PlatformEndToEndTest {
 
-  private static final String TOKEN = "e2e-token-" + UUID.randomUUID();
   private static final String APP = "sample-app";
   private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
 
@@ -64,7 +63,7 @@ class PlatformEndToEndTest {
         "execution-service",
         "execution-service",
         executionsPort,
-        ProcessArgs.executionService(TestDatabases.create("e2e_exec"), nameServer, TOKEN));
+        ProcessArgs.executionService(TestDatabases.create("e2e_exec"), nameServer));
     start(
         "job-service",
         "job-service",
@@ -94,19 +93,27 @@ class PlatformEndToEndTest {
                 "job-service", jobsPort,
                 "execution-service", executionsPort,
                 "monitor-service", monitorPort)));
+    processes.forEach(ServiceProcess::awaitHealthy);
+    api = new GatewayClient("http://127.0.0.1:" + gatewayPort, "local-dev-admin-key");
+
+    // As an operator does: the app's agent credential is issued through the API and handed to
+    // the app's agents; execution-service has no shared agent token here.
+    String credential =
+        api.post("/api/v1/agent-credentials", "{\"app\": \"" + APP + "\"}", 201)
+            .path("credential")
+            .asText();
     start(
         "sample-app-a",
         "executor-agent/sample-app",
         FreePorts.any(),
-        ProcessArgs.agent(nodeA, nameServer, executionsPort, TOKEN));
+        ProcessArgs.agent(nodeA, nameServer, executionsPort, credential));
     agentB =
         start(
             "sample-app-b",
             "executor-agent/sample-app",
             FreePorts.any(),
-            ProcessArgs.agent(nodeB, nameServer, executionsPort, TOKEN));
+            ProcessArgs.agent(nodeB, nameServer, executionsPort, credential));
     processes.forEach(ServiceProcess::awaitHealthy);
-    api = new GatewayClient("http://127.0.0.1:" + gatewayPort, "local-dev-admin-key");
   }
 
   @AfterAll

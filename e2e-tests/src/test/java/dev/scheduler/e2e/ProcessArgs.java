@@ -19,12 +19,19 @@ final class ProcessArgs {
         "--spring.datasource.password=" + db.password());
   }
 
-  /** execution-service on its own database, taking heartbeats with {@code token}. */
-  static List<String> executionService(TestDatabase db, String nameServer, String token) {
+  /**
+   * execution-service on its own database, taking the agents of the apps whose {@code credentials}
+   * it is given (by their hashes, as configured credentials) and no shared agent token.
+   */
+  static List<String> executionService(TestDatabase db, String nameServer, String... credentials) {
+    List<String> hashes = new ArrayList<>();
+    for (String credential : credentials) {
+      hashes.add(AppCredentials.sha256(credential));
+    }
     return with(
         datasource(db),
         "--rocketmq.name-server=" + nameServer,
-        "--scheduler.execution.nodes.agent-token=" + token);
+        "--scheduler.execution.agent-credentials.hashes=" + String.join(",", hashes));
   }
 
   /** A job-service replica of Quartz cluster {@code cluster} (replicas share the database). */
@@ -49,13 +56,17 @@ final class ProcessArgs {
         "--scheduler.monitor.execution-service-url=http://127.0.0.1:" + executionsPort);
   }
 
-  /** A sample-app agent named {@code nodeId}, heartbeating into execution-service on its port. */
-  static List<String> agent(String nodeId, String nameServer, int executionsPort, String token) {
+  /**
+   * A sample-app agent named {@code nodeId}, heartbeating into execution-service on its port with
+   * its app's {@code credential}.
+   */
+  static List<String> agent(
+      String nodeId, String nameServer, int executionsPort, String credential) {
     return List.of(
         "--scheduler.agent.node-id=" + nodeId,
         "--scheduler.agent.name-server=" + nameServer,
         "--scheduler.agent.registry.url=http://127.0.0.1:" + executionsPort,
-        "--scheduler.agent.registry.token=" + token);
+        "--scheduler.agent.registry.token=" + credential);
   }
 
   /**

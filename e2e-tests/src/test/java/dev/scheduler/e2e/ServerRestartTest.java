@@ -47,7 +47,7 @@ class ServerRestartTest {
       Set.of("SUCCEEDED", "FAILED", "TIMED_OUT", "CANCELLED", "REJECTED");
 
   private final String run = UUID.randomUUID().toString().substring(0, 8);
-  private final String token = "restart-" + UUID.randomUUID();
+  private final String token = AppCredentials.of(APP);
   private final Path home = Path.of("target", "restart-" + run);
   private final Path tallies = home.resolve("tallies");
   private final List<AutoCloseable> everything = new ArrayList<>();

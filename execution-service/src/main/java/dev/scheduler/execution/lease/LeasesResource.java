@@ -8,11 +8,15 @@ import dev.scheduler.contracts.LeaseClaims;
 import dev.scheduler.contracts.LeaseGrants;
 import dev.scheduler.contracts.LeaseRenewal;
 import dev.scheduler.contracts.LeaseRenewalReply;
-import dev.scheduler.execution.nodes.AgentToken;
+import dev.scheduler.execution.credentials.AgentAuthenticator;
+import dev.scheduler.execution.credentials.AgentPrincipal;
+import dev.scheduler.execution.credentials.AgentToken;
+import dev.scheduler.execution.nodes.AgentScope;
 import dev.scheduler.support.ApiException;
 import io.swagger.v3.oas.annotations.Hidden;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -21,7 +25,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * Where agents claim the leases of the fire events they take ({@code POST /agent/v1/leases}) and
  * renew and give up the leases they hold ({@code POST /agent/v1/leases/renewals}, with every
- * heartbeat), with the agent token: an agent runs an attempt only under a granted lease.
+ * heartbeat), with its app's credential: an agent runs an attempt only under a granted lease, and
+ * claims, renews and gives up leases only of its own app's executions and nodes.
  */
 @Hidden // the agents' endpoint, inside the cluster only: not in the public API description
 @RestController
@@ -29,20 +34,25 @@ class LeasesResource {
 
   private final LeaseDesk desk;
   private final LeaseRenewals renewals;
-  private final AgentToken agentToken;
+  private final AgentAuthenticator authenticator;
+  private final AgentScope scope;
 
-  LeasesResource(LeaseDesk desk, LeaseRenewals renewals, AgentToken agentToken) {
+  LeasesResource(
+      LeaseDesk desk, LeaseRenewals renewals, AgentAuthenticator authenticator, AgentScope scope) {
     this.desk = desk;
     this.renewals = renewals;
-    this.agentToken = agentToken;
+    this.authenticator = authenticator;
+    this.scope = scope;
   }
 
   @PostMapping("/agent/v1/leases")
   LeaseGrants claim(
       @RequestHeader(name = AgentToken.HEADER, required = false) String token,
       @RequestBody LeaseClaims claims) {
-    agentToken.check(token);
+    AgentPrincipal principal = authenticator.authenticate(token, claims.app(), "claim");
     validate(claims);
+    // Claims of another app's executions are not granted (LeaseRules): only the node is checked.
+    scope.requireNode(principal, claims.nodeId(), "claim");
     return desk.claim(claims);
   }
 
@@ -50,8 +60,15 @@ class LeasesResource {
   LeaseRenewalReply renew(
       @RequestHeader(name = AgentToken.HEADER, required = false) String token,
       @RequestBody LeaseRenewal renewal) {
-    agentToken.check(token);
+    AgentPrincipal principal = authenticator.authenticate(token, renewal.app(), "renew");
     validate(renewal);
+    scope.requireNode(principal, renewal.nodeId(), "renew");
+    scope.requireExecutions(
+        principal,
+        Stream.concat(renewal.renew().stream(), renewal.release().stream())
+            .map(HeldLease::executionId)
+            .toList(),
+        "renew");
     return renewals.renew(renewal.nodeId(), renewal.renew(), renewal.release());
   }
 

@@ -4,6 +4,9 @@ import dev.scheduler.contracts.ConsumerGroups;
 import dev.scheduler.contracts.FieldViolation;
 import dev.scheduler.contracts.Heartbeat;
 import dev.scheduler.contracts.NodeState;
+import dev.scheduler.execution.credentials.AgentAuthenticator;
+import dev.scheduler.execution.credentials.AgentPrincipal;
+import dev.scheduler.execution.credentials.AgentToken;
 import dev.scheduler.support.ApiException;
 import io.swagger.v3.oas.annotations.Hidden;
 import java.time.Clock;
@@ -21,8 +24,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The agents' side of the node registry, apart from the management API under {@code /api}:
- * heartbeats and farewells, authenticated by the agent token. The gateway does not route {@code
- * /agent/**}; agents reach execution-service inside the cluster.
+ * heartbeats and farewells, authenticated by an app's agent credential (or the shared agent token):
+ * an agent may speak for its own app's nodes only. The gateway does not route {@code /agent/**};
+ * agents reach execution-service inside the cluster.
  */
 @Hidden // the agents' endpoints: not in the public API description
 @RestController
@@ -33,14 +37,20 @@ public class AgentNodesResource {
 
   private final NodeRegistry registry;
   private final NodeWatch watch;
-  private final AgentToken agentToken;
+  private final AgentAuthenticator authenticator;
+  private final AgentScope scope;
   private final Clock clock;
 
   public AgentNodesResource(
-      NodeRegistry registry, NodeWatch watch, AgentToken agentToken, Clock clock) {
+      NodeRegistry registry,
+      NodeWatch watch,
+      AgentAuthenticator authenticator,
+      AgentScope scope,
+      Clock clock) {
     this.registry = registry;
     this.watch = watch;
-    this.agentToken = agentToken;
+    this.authenticator = authenticator;
+    this.scope = scope;
     this.clock = clock;
   }
 
@@ -49,8 +59,9 @@ public class AgentNodesResource {
   public void heartbeat(
       @RequestHeader(name = TOKEN_HEADER, required = false) String token,
       @RequestBody Heartbeat beat) {
-    agentToken.check(token);
+    AgentPrincipal principal = authenticator.authenticate(token, beat.app(), "heartbeat");
     validate(beat);
+    scope.requireNode(principal, beat.nodeId(), "heartbeat");
     registry.heartbeat(beat, clock.instant()).ifPresent(watch::announce);
   }
 
@@ -64,9 +75,10 @@ public class AgentNodesResource {
   public void leave(
       @RequestHeader(name = TOKEN_HEADER, required = false) String token,
       @PathVariable String nodeId) {
-    agentToken.check(token);
+    AgentPrincipal principal = authenticator.authenticate(token, null, "leave");
     NodeView node =
         registry.find(nodeId).orElseThrow(() -> ApiException.notFound("node " + nodeId));
+    scope.requireNode(principal, node, "leave");
     registry.move(node, NodeState.OFFLINE, clock.instant()).ifPresent(watch::announce);
   }
 

@@ -11,8 +11,6 @@ import org.springframework.validation.annotation.Validated;
  * scan: two heartbeats in a row must be missing, so a node is not judged dead for one lost or late
  * heartbeat. Its executions are failed over by their leases, not by this state.
  *
- * @param agentToken what agents must send in {@code X-Scheduler-Agent-Token}; set it in production
- *     (environment variable {@code SCHEDULER_AGENT_TOKEN})
  * @param suspectAfter silence after which an ONLINE node is SUSPECT
  * @param offlineAfter silence after which a node is OFFLINE (no new broadcast share is meant for
  *     it)
@@ -21,7 +19,6 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("scheduler.execution.nodes")
 public record NodeProperties(
-    String agentToken,
     @DefaultValue("4s") Duration suspectAfter,
     @DefaultValue("6s") Duration offlineAfter,
     @DefaultValue("500ms") Duration scanInterval) {}

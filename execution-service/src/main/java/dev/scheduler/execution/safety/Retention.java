@@ -14,10 +14,10 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Deletes executions, their attempts and their log lines older than the retention, oldest first, a
- * few hundred executions per statement and each statement its own transaction: the tables never
- * grow without bound, and no delete holds locks long enough to stall the ingest. On one replica at
- * a time.
+ * Deletes executions, their attempts and their log lines older than the retention (and the counts
+ * of refused agent requests of that time), oldest first, a few hundred executions per statement and
+ * each statement its own transaction: the tables never grow without bound, and no delete holds
+ * locks long enough to stall the ingest. On one replica at a time.
  */
 @Component
 public class Retention {
@@ -74,6 +74,10 @@ public class Retention {
       named.update("DELETE FROM scheduler_job_execution WHERE execution_id IN (:ids)", params);
       deleted += ids.size();
     }
+    // the refused agent requests kept per minute go with the executions of their time
+    jdbc.sql("DELETE FROM scheduler_agent_refusal WHERE at_minute < ?")
+        .param(Timestamp.from(before))
+        .update();
     if (deleted > 0) {
       log.info("deleted {} executions older than {}", deleted, before);
     }

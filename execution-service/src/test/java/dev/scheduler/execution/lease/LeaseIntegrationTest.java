@@ -14,10 +14,10 @@ import dev.scheduler.contracts.LeaseGrants.Verdict;
 import dev.scheduler.contracts.LeaseRenewal;
 import dev.scheduler.contracts.LeaseRenewalReply;
 import dev.scheduler.contracts.RetryPolicy;
+import dev.scheduler.execution.TestAgents;
 import dev.scheduler.execution.TestAttempts;
 import dev.scheduler.execution.TestMessages;
 import dev.scheduler.execution.api.ExecutionQueries;
-import dev.scheduler.execution.nodes.AgentToken;
 import dev.scheduler.execution.store.ExecutionIngest;
 import dev.scheduler.testkit.EmbeddedRocketMq;
 import dev.scheduler.testkit.FireTraffic;
@@ -39,11 +39,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.context.annotation.Bean;
-import org.springframework.http.HttpEntity;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.annotation.DirtiesContext;
@@ -363,12 +359,6 @@ class LeaseIntegrationTest {
   }
 
   private ResponseEntity<String> post(String path, Object body, String token) {
-    HttpHeaders headers = new HttpHeaders();
-    headers.setContentType(MediaType.APPLICATION_JSON);
-    if (token != null) {
-      headers.set(AgentToken.HEADER, token);
-    }
-    return http.exchange(
-        path, HttpMethod.POST, new HttpEntity<>(Json.toJson(body), headers), String.class);
+    return TestAgents.post(http, path, body, token);
   }
 }

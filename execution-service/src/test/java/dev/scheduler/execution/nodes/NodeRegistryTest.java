@@ -3,16 +3,14 @@ package dev.scheduler.execution.nodes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.scheduler.contracts.Contracts;
 import dev.scheduler.contracts.ExecutionEvent;
 import dev.scheduler.contracts.ExecutionEventType;
 import dev.scheduler.contracts.FireEvent;
-import dev.scheduler.contracts.Heartbeat;
-import dev.scheduler.contracts.Json;
 import dev.scheduler.contracts.NodeState;
 import dev.scheduler.contracts.NodeStateChanged;
 import dev.scheduler.contracts.RetryPolicy;
 import dev.scheduler.contracts.Topics;
+import dev.scheduler.execution.TestAgents;
 import dev.scheduler.execution.TestAttempts;
 import dev.scheduler.execution.TestMessages;
 import dev.scheduler.execution.api.ExecutionQueries;
@@ -41,7 +39,6 @@ import org.springframework.http.HttpEntity;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.annotation.DirtiesContext;
@@ -229,31 +226,8 @@ class NodeRegistryTest {
   }
 
   private ResponseEntity<String> beat(String node, String token, String app) {
-    HttpHeaders headers = new HttpHeaders();
-    headers.setContentType(MediaType.APPLICATION_JSON);
-    if (token != null) {
-      headers.set(AgentNodesResource.TOKEN_HEADER, token);
-    }
-    Heartbeat beat =
-        new Heartbeat(
-            Contracts.SCHEMA_VERSION,
-            node,
-            app,
-            "10.0.0.7",
-            8090,
-            8,
-            2,
-            0,
-            0.25,
-            1_000_000L,
-            4_000_000L,
-            "test",
-            clock.instant());
-    return http.exchange(
-        "/agent/v1/heartbeats",
-        HttpMethod.POST,
-        new HttpEntity<>(Json.toJson(beat), headers),
-        String.class);
+    return TestAgents.post(
+        http, "/agent/v1/heartbeats", TestAgents.heartbeat(node, app, clock.instant()), token);
   }
 
   private ResponseEntity<String> leave(String node) {

@@ -8,8 +8,9 @@ import org.springframework.http.HttpMethod;
 /**
  * Which role a request through the gateway needs, by method and path. Reads need VIEWER; the
  * operator's actions (trigger, pause, resume, retry, cancel, acknowledge and resolve alerts) need
- * OPERATOR; anything else that changes something needs ADMIN. The agents' own endpoints are not
- * reachable through the gateway at all.
+ * OPERATOR; anything else that changes something needs ADMIN, and so does every request about the
+ * apps' agent credentials, reads included. The agents' own endpoints are not reachable through the
+ * gateway at all.
  */
 public final class AccessRules {
 
@@ -22,6 +23,9 @@ public final class AccessRules {
   /** Computations that change nothing although they are POSTed (a schedule's preview). */
   private static final List<Pattern> READS_BY_POST =
       List.of(Pattern.compile("/api/v1/jobs/preview/?"));
+
+  /** Where even reads need ADMIN: the agent credentials and the refused agent requests. */
+  private static final Pattern ADMIN_ONLY = Pattern.compile("/api/v1/agent-credentials(/.*)?");
 
   private AccessRules() {}
 
@@ -37,6 +41,9 @@ public final class AccessRules {
   public static Optional<Role> required(HttpMethod method, String path) {
     if (!path.startsWith("/api/")) {
       return Optional.empty();
+    }
+    if (ADMIN_ONLY.matcher(path).matches()) {
+      return Optional.of(Role.ADMIN);
     }
     if (HttpMethod.GET.equals(method)
         || HttpMethod.HEAD.equals(method)

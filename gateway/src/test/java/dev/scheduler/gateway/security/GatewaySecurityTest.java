@@ -122,6 +122,13 @@ class GatewaySecurityTest extends GatewayTest {
     expect("ADMIN", HttpMethod.DELETE, "/api/v1/jobs/7", 200);
     expect("ADMIN", HttpMethod.POST, "/api/v1/jobs/7/trigger", 200);
 
+    // agent credentials: even their list is the admins' alone
+    expect("VIEWER", HttpMethod.GET, "/api/v1/agent-credentials", 403);
+    expect("OPERATOR", HttpMethod.GET, "/api/v1/agent-credentials/refusals", 403);
+    expect("OPERATOR", HttpMethod.POST, "/api/v1/agent-credentials", 403);
+    expect("ADMIN", HttpMethod.GET, "/api/v1/agent-credentials", 200);
+    expect("ADMIN", HttpMethod.POST, "/api/v1/agent-credentials", 200);
+
     http.post()
         .uri("/api/v1/jobs")
         .header(Headers.API_KEY, key("VIEWER"))
