@@ -135,7 +135,7 @@ class ChaosTest {
       List<RunProcess> all = List.of(execution, jobA, jobB, monitor, agent0, agent1);
       all.forEach(RunProcess::start);
       all.forEach(c -> c.process.awaitHealthy());
-      GatewayClient execApi = new GatewayClient(execution.process.url(""), "unused");
+      GatewayClient execApi = GatewayClient.service(execution.process.url(""), "execution-service");
       await()
           .atMost(Duration.ofSeconds(60))
           .until(
@@ -145,7 +145,7 @@ class ChaosTest {
       List<Long> singleJobs = new ArrayList<>();
       List<Long> shardedJobs = new ArrayList<>();
       List<Long> longJobs = new ArrayList<>();
-      GatewayClient jobs = new GatewayClient(jobB.process.url(""), "unused");
+      GatewayClient jobs = GatewayClient.service(jobB.process.url(""), "job-service");
       for (int i = 0; i < SINGLE_JOBS + SHARDED_JOBS; i++) {
         boolean sharded = i >= SINGLE_JOBS;
         String json = jobJson(i, sharded ? SHARDS : 1, WORK_MS, "* * * * * ?");

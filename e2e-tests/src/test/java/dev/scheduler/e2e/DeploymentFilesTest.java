@@ -3,6 +3,7 @@ package dev.scheduler.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.scheduler.testkit.RedisAcl;
+import dev.scheduler.testkit.TestIdentities;
 import java.io.File;
 import java.io.IOException;
 import java.io.Reader;
@@ -81,7 +82,7 @@ class DeploymentFilesTest {
           .anySatisfy(m -> assertThat(m).containsEntry("mountPath", "/tmp"));
       for (Map<String, Object> env : listOrEmpty(container, "env")) {
         Map<String, Object> from = mapOrEmpty(env, "valueFrom");
-        if (str(env, "name").matches(".*(PASSWORD|TOKEN|SECRET|SHA256).*")) {
+        if (str(env, "name").matches(".*(PASSWORD|TOKEN|SECRET|SHA256|PRIVATEKEY|CREDENTIAL).*")) {
           assertThat(from)
               .as("%s %s comes from the Secret", name, env.get("name"))
               .containsKey("secretKeyRef");
@@ -406,6 +407,14 @@ class DeploymentFilesTest {
           .putIfAbsent("SCHEDULER_SAMPLE_APP_CREDENTIAL", "sac1.sample-app." + "x".repeat(43));
       builder.environment().putIfAbsent("SCHEDULER_SAMPLE_APP_CREDENTIAL_SHA256", "cd".repeat(32));
       builder.environment().putIfAbsent("SCHEDULER_GATEWAY_ADMIN_KEY_SHA256", "ab".repeat(32));
+      for (String key : new String[] {"GATEWAY", "SERVICES"}) {
+        builder
+            .environment()
+            .putIfAbsent("SCHEDULER_" + key + "_IDENTITY_PRIVATE_KEY", TestIdentities.privateKey());
+        builder
+            .environment()
+            .putIfAbsent("SCHEDULER_" + key + "_IDENTITY_PUBLIC_KEY", TestIdentities.publicKey());
+      }
       builder.environment().putIfAbsent("SCHEDULER_REDIS_JOB_PASSWORD", REDIS_JOB_PASSWORD);
       builder.environment().putIfAbsent("SCHEDULER_REDIS_GATEWAY_PASSWORD", "gateway-redis-pw");
       Process process = builder.start();

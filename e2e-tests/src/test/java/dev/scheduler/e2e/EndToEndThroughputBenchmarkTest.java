@@ -95,7 +95,7 @@ class EndToEndThroughputBenchmarkTest {
     }
     try {
       processes.forEach(ServiceProcess::awaitHealthy);
-      GatewayClient jobs = new GatewayClient("http://127.0.0.1:" + jobsPort, "unused");
+      GatewayClient jobs = GatewayClient.service("http://127.0.0.1:" + jobsPort, "job-service");
       String pattern = System.getProperty("bench.e2e.pattern", "spread");
       System.out.println("due times: " + pattern);
       List<String> rows = new ArrayList<>();

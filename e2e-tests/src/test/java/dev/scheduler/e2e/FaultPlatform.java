@@ -131,8 +131,8 @@ final class FaultPlatform implements AutoCloseable {
     }
     services.forEach(ServiceProcess::awaitHealthy);
     agents.values().forEach(a -> a.process().awaitHealthy());
-    executions = new GatewayClient("http://127.0.0.1:" + executionsPort, "unused");
-    jobs = new GatewayClient("http://127.0.0.1:" + jobsPort, "unused");
+    executions = GatewayClient.service("http://127.0.0.1:" + executionsPort, "execution-service");
+    jobs = GatewayClient.service("http://127.0.0.1:" + jobsPort, "job-service");
     await()
         .atMost(Duration.ofSeconds(60))
         .until(

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.scheduler.identity.IdentitySigner;
+import dev.scheduler.testkit.TestIdentities;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -12,7 +14,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** The public API as a client calls it: through the gateway, with an API key, JSON both ways. */
+/**
+ * The public API as a client calls it: through the gateway, with an API key, JSON both ways; or a
+ * service's API at its own port, with an identity signed as the gateway signs them.
+ */
 final class GatewayClient {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -21,10 +26,21 @@ final class GatewayClient {
 
   private final String baseUrl;
   private final String apiKey;
+  private final String service;
 
   GatewayClient(String baseUrl, String apiKey) {
+    this(baseUrl, apiKey, null);
+  }
+
+  private GatewayClient(String baseUrl, String apiKey, String service) {
     this.baseUrl = baseUrl;
     this.apiKey = apiKey;
+    this.service = service;
+  }
+
+  /** {@code service}'s own API at {@code baseUrl}, called as an admin through the gateway would. */
+  static GatewayClient service(String baseUrl, String service) {
+    return new GatewayClient(baseUrl, "unused", service);
   }
 
   /** GET {@code path}; fails unless answered 200. */
@@ -63,9 +79,14 @@ final class GatewayClient {
   }
 
   private HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create(baseUrl + path))
-        .timeout(Duration.ofSeconds(10))
-        .header("X-Api-Key", apiKey);
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .timeout(Duration.ofSeconds(10))
+            .header("X-Api-Key", apiKey);
+    if (service != null) {
+      request.header(IdentitySigner.HEADER, TestIdentities.sign("key:e2e", "ADMIN", service));
+    }
+    return request;
   }
 
   private static JsonNode expect(Answer answer, String path, int expectedStatus) {

@@ -2,6 +2,7 @@ package dev.scheduler.e2e;
 
 import dev.scheduler.testkit.RedisEndpoint;
 import dev.scheduler.testkit.TestDatabase;
+import dev.scheduler.testkit.TestIdentities;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,12 +12,20 @@ final class ProcessArgs {
 
   private ProcessArgs() {}
 
-  /** A service's own database. */
+  /**
+   * A service's own database, and its signed identities as deployed: it takes {@code /api/**} calls
+   * only with an identity signed by the test signer (the gateway's key here, and the services', who
+   * sign their calls to each other with it).
+   */
   static List<String> datasource(TestDatabase db) {
     return List.of(
         "--spring.datasource.url=" + db.jdbcUrl(),
         "--spring.datasource.username=" + db.username(),
-        "--spring.datasource.password=" + db.password());
+        "--spring.datasource.password=" + db.password(),
+        "--scheduler.identity.trusted-keys[0].id=" + TestIdentities.KEY_ID,
+        "--scheduler.identity.trusted-keys[0].public-key=" + TestIdentities.publicKey(),
+        "--scheduler.identity.key-id=" + TestIdentities.KEY_ID,
+        "--scheduler.identity.private-key=" + TestIdentities.privateKey());
   }
 
   /**
@@ -88,7 +97,9 @@ final class ProcessArgs {
                 "--spring.data.redis.port=" + redis.port(),
                 "--scheduler.gateway.rate-limit.redis-key-prefix=" + keyPrefix,
                 "--scheduler.gateway.rate-limit.defaults.requests=" + requestsPerSecond,
-                "--scheduler.gateway.rate-limit.defaults.burst=" + burst));
+                "--scheduler.gateway.rate-limit.defaults.burst=" + burst,
+                "--scheduler.gateway.identity.key-id=" + TestIdentities.KEY_ID,
+                "--scheduler.gateway.identity.private-key=" + TestIdentities.privateKey()));
     servicePorts.forEach(
         (service, port) ->
             args.add(

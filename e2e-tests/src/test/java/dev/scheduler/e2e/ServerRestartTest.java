@@ -111,7 +111,8 @@ class ServerRestartTest {
       services.addAll(agents);
       services.forEach(RunProcess::start);
       services.forEach(RunProcess::awaitHealthy);
-      GatewayClient executionApi = new GatewayClient(execution.process.url(""), "unused");
+      GatewayClient executionApi =
+          GatewayClient.service(execution.process.url(""), "execution-service");
       await()
           .atMost(Duration.ofSeconds(60))
           .until(
@@ -121,7 +122,7 @@ class ServerRestartTest {
                           .path("items")
                           .size()
                       == 2);
-      GatewayClient jobApi = new GatewayClient(jobs.process.url(""), "unused");
+      GatewayClient jobApi = GatewayClient.service(jobs.process.url(""), "job-service");
       List<Long> jobIds = new ArrayList<>();
       for (int i = 0; i < JOBS; i++) {
         jobIds.add(

@@ -19,6 +19,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
 
 /** The shared HTTP edge of the servlet services. */
 @AutoConfiguration
@@ -94,6 +95,12 @@ public class ServiceSupportAutoConfiguration {
       ObjectProvider<java.time.Clock> clock) {
     // Web slices of tests have no clock bean.
     return new ServiceIdentity(identity, name, clock.getIfAvailable(java.time.Clock::systemUTC));
+  }
+
+  /** Fails the start outside the local profile when no signer is trusted. */
+  @Bean
+  IdentityRequirement identityRequirement(IdentityProperties identity, Environment environment) {
+    return IdentityRequirement.check(identity, environment);
   }
 
   /** With trusted keys configured, {@code /api/**} takes signed caller identities only. */

@@ -1,6 +1,7 @@
 package dev.scheduler.gateway.security;
 
 import dev.scheduler.contracts.Headers;
+import dev.scheduler.contracts.Secrets;
 import dev.scheduler.identity.IdentitySigner;
 import java.time.Clock;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -9,6 +10,8 @@ import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
+import org.springframework.core.env.Profiles;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.security.core.Authentication;
@@ -33,7 +36,17 @@ public class CallerHeaders implements GlobalFilter, Ordered {
 
   private final IdentitySigner signer;
 
-  public CallerHeaders(IdentityProperties identity) {
+  public CallerHeaders(IdentityProperties identity, Environment environment) {
+    if (!identity.signs() && !environment.acceptsProfiles(Profiles.of(Secrets.LOCAL_PROFILE))) {
+      // The services outside the local profile take signed identities only: unsigned, every
+      // request would be refused there, and a service still believing plain headers would be open.
+      Secrets.fail(
+          "scheduler.gateway.identity.private-key (SCHEDULER_GATEWAY_IDENTITY_PRIVATEKEY, with"
+              + " SCHEDULER_GATEWAY_IDENTITY_KEYID) must hold the key the gateway signs callers'"
+              + " identities with outside the '"
+              + Secrets.LOCAL_PROFILE
+              + "' profile");
+    }
     if (identity.signs() && (identity.keyId() == null || identity.keyId().isBlank())) {
       throw new IllegalStateException(
           "scheduler.gateway.identity.key-id must name the signing key's id");
