@@ -35,7 +35,7 @@ final class ProcessArgs {
   static List<String> executionService(TestDatabase db, String nameServer, String... credentials) {
     List<String> hashes = new ArrayList<>();
     for (String credential : credentials) {
-      hashes.add(AppCredentials.sha256(credential));
+      hashes.add(credential.split("\\.")[1] + ":" + AppCredentials.sha256(credential));
     }
     return with(
         datasource(db),

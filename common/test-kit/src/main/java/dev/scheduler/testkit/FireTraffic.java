@@ -2,6 +2,7 @@ package dev.scheduler.testkit;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.scheduler.contracts.EventSignatures;
 import dev.scheduler.contracts.ExecutionEvent;
 import dev.scheduler.contracts.FireEvent;
 import dev.scheduler.contracts.Json;
@@ -31,6 +32,7 @@ public final class FireTraffic implements AutoCloseable {
   private final DefaultMQPushConsumer reader;
   private final DefaultMQPushConsumer fireReader;
   private final Queue<ExecutionEvent> events = new ConcurrentLinkedQueue<>();
+  private final Queue<Signed> signatures = new ConcurrentLinkedQueue<>();
   private final Queue<FireEvent> fires = new ConcurrentLinkedQueue<>();
 
   private FireTraffic(String nameServer) throws MQClientException {
@@ -46,7 +48,16 @@ public final class FireTraffic implements AutoCloseable {
         // and this reader must see them in that order.
         (MessageListenerOrderly)
             (messages, context) -> {
-              messages.forEach(m -> events.add(Json.fromBytes(m.getBody(), ExecutionEvent.class)));
+              messages.forEach(
+                  m -> {
+                    events.add(Json.fromBytes(m.getBody(), ExecutionEvent.class));
+                    signatures.add(
+                        new Signed(
+                            m.getKeys(),
+                            m.getBody(),
+                            m.getUserProperty(EventSignatures.KEY_PROPERTY),
+                            m.getUserProperty(EventSignatures.SIGNATURE_PROPERTY)));
+                  });
               return ConsumeOrderlyStatus.SUCCESS;
             });
     reader.start();
@@ -82,11 +93,32 @@ public final class FireTraffic implements AutoCloseable {
     send(new Message(Topics.FIRE, fire.tag(), fire.executionId(), Json.toBytes(fire)));
   }
 
-  /** Publishes {@code event} to the execution topic as an agent does (tag = type, key = id). */
+  /** The shared agent token of the local profile, which the module tests run in. */
+  public static final String LOCAL_TOKEN = "local-dev-token";
+
+  /**
+   * Publishes {@code event} to the execution topic as an agent of the local profile does (tag =
+   * type, key = id, signed with {@link #LOCAL_TOKEN}).
+   */
   public void report(ExecutionEvent event) {
-    send(
-        new Message(
-            Topics.EXECUTION, event.type().name(), event.executionId(), Json.toBytes(event)));
+    report(event, LOCAL_TOKEN);
+  }
+
+  /** As {@link #report(ExecutionEvent)}, signed with {@code credential} (unsigned when null). */
+  public void report(ExecutionEvent event, String credential) {
+    send(signed(event, credential));
+  }
+
+  /** The message an agent holding {@code credential} sends for {@code event}. */
+  public static Message signed(ExecutionEvent event, String credential) {
+    byte[] body = Json.toBytes(event);
+    Message message = new Message(Topics.EXECUTION, event.type().name(), event.executionId(), body);
+    if (credential != null) {
+      byte[] key = EventSignatures.keyOf(credential);
+      message.putUserProperty(EventSignatures.KEY_PROPERTY, EventSignatures.keyId(key));
+      message.putUserProperty(EventSignatures.SIGNATURE_PROPERTY, EventSignatures.sign(key, body));
+    }
+    return message;
   }
 
   /** Sends any message, waiting until the broker stored it. */
@@ -100,6 +132,23 @@ public final class FireTraffic implements AutoCloseable {
       throw new IllegalStateException("broker did not take " + message.getKeys(), e);
     }
   }
+
+  /**
+   * Whether every execution event of {@code executionId} received so far (one at least) is signed
+   * with {@code credential}'s key, as execution-service checks them.
+   */
+  public boolean allSignedWith(String executionId, String credential) {
+    byte[] key = EventSignatures.keyOf(credential);
+    List<Signed> of = signatures.stream().filter(s -> executionId.equals(s.key())).toList();
+    return !of.isEmpty()
+        && of.stream()
+            .allMatch(
+                s ->
+                    EventSignatures.keyId(key).equals(s.keyId())
+                        && EventSignatures.verify(key, s.body(), s.signature()));
+  }
+
+  private record Signed(String key, byte[] body, String keyId, String signature) {}
 
   /** The execution events of {@code executionId} received so far. */
   public List<ExecutionEvent> eventsOf(String executionId) {

@@ -9,11 +9,11 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Settings of the apps' agent credentials, under {@code scheduler.execution.agent-credentials}.
  *
- * @param hashes SHA-256 (hex) of credentials configured rather than issued through the API, for a
- *     deployment that hands each app its credential from a secret store (environment variable
- *     {@code SCHEDULER_AGENT_CREDENTIAL_HASHES}, comma-separated); each names its app
- * @param cacheFor how long a checked credential is taken as valid without asking the database
- *     again: how long a revoked credential may still be accepted
+ * @param hashes credentials configured rather than issued through the API, for a deployment that
+ *     hands each app its credential from a secret store: {@code <app>:<SHA-256 of the credential,
+ *     hex>} (environment variable {@code SCHEDULER_AGENT_CREDENTIAL_HASHES}, comma-separated)
+ * @param cacheFor how often the issued credentials are read again: how long a credential revoked on
+ *     another replica may still be accepted here
  */
 @Validated
 @ConfigurationProperties("scheduler.execution.agent-credentials")

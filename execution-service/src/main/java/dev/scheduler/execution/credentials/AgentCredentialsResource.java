@@ -35,11 +35,14 @@ public class AgentCredentialsResource {
   private static final String ADMIN = "ADMIN";
 
   private final CredentialStore store;
+  private final CredentialBook book;
   private final AgentRefusals refusals;
   private final Clock clock;
 
-  public AgentCredentialsResource(CredentialStore store, AgentRefusals refusals, Clock clock) {
+  public AgentCredentialsResource(
+      CredentialStore store, CredentialBook book, AgentRefusals refusals, Clock clock) {
     this.store = store;
+    this.book = book;
     this.refusals = refusals;
     this.clock = clock;
   }
@@ -80,6 +83,7 @@ public class AgentCredentialsResource {
     Instant now = clock.instant();
     long id =
         store.insert(body.app(), label, CredentialTokens.sha256(credential), caller.name(), now);
+    book.refresh();
     return new Issued(
         credential, new AgentCredentialView(id, body.app(), label, now, caller.name(), null, null));
   }
@@ -91,7 +95,10 @@ public class AgentCredentialsResource {
     return store.list(app);
   }
 
-  /** Revokes it: its agents are refused once the service's cache of checked ones has passed. */
+  /**
+   * Revokes it: its agents are refused at once by this replica, by the others once they have read
+   * the credentials again ({@code cache-for}).
+   */
   @DeleteMapping("/{id}")
   @ResponseStatus(HttpStatus.NO_CONTENT)
   public void revoke(@PathVariable long id, HttpServletRequest request) {
@@ -100,6 +107,7 @@ public class AgentCredentialsResource {
         store.find(id).orElseThrow(() -> ApiException.notFound("agent credential " + id));
     if (view.revokedAt() == null) {
       store.revoke(id, caller.name(), clock.instant());
+      book.refresh();
     }
   }
 

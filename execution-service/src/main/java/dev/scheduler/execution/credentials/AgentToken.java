@@ -4,6 +4,7 @@ import dev.scheduler.contracts.Secrets;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
+import java.util.Optional;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.Profiles;
@@ -37,6 +38,13 @@ public class AgentToken {
     }
     this.expected =
         token == null || token.isBlank() ? null : token.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The shared token's SHA-256 (hex), if one is set: how the credential book knows it. */
+  public Optional<String> sha256() {
+    return expected == null
+        ? Optional.empty()
+        : Optional.of(CredentialTokens.sha256(new String(expected, StandardCharsets.UTF_8)));
   }
 
   /** Whether {@code token} is the shared token (never, while none is set). */

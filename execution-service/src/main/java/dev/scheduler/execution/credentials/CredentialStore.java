@@ -31,16 +31,6 @@ class CredentialStore {
     return keys.getKey().longValue();
   }
 
-  /** The app whose credential that is not revoked has this hash. */
-  Optional<AgentCredentialView> findActive(String sha256) {
-    return jdbc.sql(
-            "SELECT * FROM scheduler_agent_credential"
-                + " WHERE credential_sha256 = ? AND revoked_at IS NULL")
-        .param(sha256)
-        .query(CredentialStore::view)
-        .optional();
-  }
-
   Optional<AgentCredentialView> find(long id) {
     return jdbc.sql("SELECT * FROM scheduler_agent_credential WHERE id = ?")
         .param(id)

@@ -1,11 +1,13 @@
 package dev.scheduler.execution.ingest;
 
 import dev.scheduler.contracts.ControlCommand;
+import dev.scheduler.contracts.EventSignatures;
 import dev.scheduler.contracts.ExecutionEvent;
 import dev.scheduler.contracts.FireEvent;
 import dev.scheduler.contracts.Json;
 import dev.scheduler.contracts.NodeStateChanged;
 import dev.scheduler.contracts.Topics;
+import dev.scheduler.execution.credentials.ServiceEventKey;
 import dev.scheduler.execution.store.ExecutionIngest.Dispatch;
 import java.time.Clock;
 import java.util.List;
@@ -28,10 +30,12 @@ public class Dispatcher {
 
   private final DefaultMQProducer producer;
   private final Clock clock;
+  private final ServiceEventKey serviceKey;
 
-  public Dispatcher(RocketMQTemplate template, Clock clock) {
+  public Dispatcher(RocketMQTemplate template, Clock clock, ServiceEventKey serviceKey) {
     this.producer = template.getProducer();
     this.clock = clock;
+    this.serviceKey = serviceKey;
   }
 
   /**
@@ -74,7 +78,10 @@ public class Dispatcher {
    */
   public static final String APPLIED_PROPERTY = "schedulerApplied";
 
-  /** Publishes an execution event of execution-service's own (MISSED) as agents publish theirs. */
+  /**
+   * Publishes an execution event of execution-service's own (MISSED) as agents publish theirs,
+   * signed with the {@link ServiceEventKey} so that the ingest takes it.
+   */
   public void report(ExecutionEvent event) {
     send(event, false);
   }
@@ -95,11 +102,14 @@ public class Dispatcher {
   }
 
   private void send(ExecutionEvent event, boolean applied) {
-    Message message =
-        new Message(
-            Topics.EXECUTION, event.type().name(), event.executionId(), Json.toBytes(event));
+    byte[] body = Json.toBytes(event);
+    Message message = new Message(Topics.EXECUTION, event.type().name(), event.executionId(), body);
     if (applied) {
       message.putUserProperty(APPLIED_PROPERTY, "true");
+    } else {
+      byte[] key = serviceKey.key();
+      message.putUserProperty(EventSignatures.KEY_PROPERTY, EventSignatures.keyId(key));
+      message.putUserProperty(EventSignatures.SIGNATURE_PROPERTY, EventSignatures.sign(key, body));
     }
     try {
       producer.send(message);

@@ -12,6 +12,7 @@ import dev.scheduler.contracts.Topics;
 import dev.scheduler.execution.ExecutionServiceApplication;
 import dev.scheduler.execution.TestMessages;
 import dev.scheduler.testkit.EmbeddedRocketMq;
+import dev.scheduler.testkit.FireTraffic;
 import dev.scheduler.testkit.ServiceArgs;
 import dev.scheduler.testkit.TestDatabase;
 import dev.scheduler.testkit.TestDatabases;
@@ -187,7 +188,7 @@ class IngestBenchmarkTest {
           new Planned(
               fire,
               new Message(Topics.FIRE, "steady", fire.executionId(), Json.toBytes(fire)),
-              new Message(Topics.EXECUTION, "SUCCEEDED", fire.executionId(), Json.toBytes(outcome)),
+              FireTraffic.signed(outcome, FireTraffic.LOCAL_TOKEN),
               outcomeAt));
     }
     Counts before = Counts.of(meters);
@@ -286,8 +287,7 @@ class IngestBenchmarkTest {
       for (ExecutionEventType type :
           List.of(ExecutionEventType.STARTED, ExecutionEventType.SUCCEEDED)) {
         ExecutionEvent event = TestMessages.event(fire, type, 1, due.plusMillis(1));
-        events.add(
-            new Message(Topics.EXECUTION, type.name(), fire.executionId(), Json.toBytes(event)));
+        events.add(FireTraffic.signed(event, FireTraffic.LOCAL_TOKEN));
       }
       if (fires.size() == 128 || i == executions - 1) {
         all.addAll(fires);

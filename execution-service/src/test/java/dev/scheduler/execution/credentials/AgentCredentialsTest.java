@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.scheduler.contracts.ExecutionEvent;
+import dev.scheduler.contracts.ExecutionEventType;
 import dev.scheduler.contracts.FireEvent;
 import dev.scheduler.contracts.Headers;
 import dev.scheduler.contracts.HeldLease;
@@ -14,6 +16,8 @@ import dev.scheduler.contracts.LeaseRenewal;
 import dev.scheduler.contracts.RetryPolicy;
 import dev.scheduler.execution.TestAgents;
 import dev.scheduler.execution.TestMessages;
+import dev.scheduler.testkit.EmbeddedRocketMq;
+import dev.scheduler.testkit.FireTraffic;
 import dev.scheduler.testkit.RealServers;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -22,6 +26,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import org.apache.rocketmq.common.message.Message;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -39,15 +46,17 @@ import org.springframework.test.annotation.DirtiesContext;
 /**
  * Each app's agent credential, as an agent of app A holding only A's credential meets it: issued by
  * admins alone and shown once, it serves A's nodes and executions and nothing of app B's; every
- * refusal changes nothing and is counted and kept. No shared agent token is set.
+ * refusal changes nothing and is counted and kept. The same holds for what an agent publishes on
+ * the broker: an execution event counts only when signed with a credential of the execution's app.
+ * No shared agent token is set.
  */
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
       "scheduler.execution.nodes.agent-token=",
       "scheduler.execution.nodes.scan-interval=1h",
-      "scheduler.execution.agent-credentials.cache-for=0s",
-      "scheduler.execution.agent-credentials.hashes=" + AgentCredentialsTest.CONFIGURED_HASH
+      "scheduler.execution.agent-credentials.hashes=configured-app:"
+          + AgentCredentialsTest.CONFIGURED_HASH
     })
 @RealServers(redis = false)
 @DirtiesContext
@@ -63,6 +72,18 @@ class AgentCredentialsTest {
   @Autowired TestRestTemplate http;
   @Autowired JdbcTemplate jdbc;
   @Autowired MeterRegistry meters;
+
+  private static FireTraffic traffic;
+
+  @BeforeAll
+  static void connect() {
+    traffic = FireTraffic.connect(EmbeddedRocketMq.shared().nameServerAddress());
+  }
+
+  @AfterAll
+  static void disconnect() {
+    traffic.close();
+  }
 
   private String appA;
   private String appB;
@@ -242,6 +263,57 @@ class AgentCredentialsTest {
     assertThat(beat(node, "configured-app", CONFIGURED).getStatusCode())
         .isEqualTo(HttpStatus.NO_CONTENT);
     assertThat(beat(node + "-b", appB, CONFIGURED).getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
+  }
+
+  @Test
+  void an_agent_of_a_cannot_report_on_bs_execution_through_the_broker() {
+    String nodeB = "node-b-" + appB;
+    String nodeA = "node-a-" + appA;
+    beat(nodeB, appB, credentialB);
+    beat(nodeA, appA, credentialA);
+    FireEvent fireB = fireOf(appB);
+    FireEvent fireA = fireOf(appA);
+    assertThat(claim(nodeB, appB, fireB, credentialB).verdict())
+        .isEqualTo(LeaseGrants.Verdict.GRANTED);
+    assertThat(claim(nodeA, appA, fireA, credentialA).verdict())
+        .isEqualTo(LeaseGrants.Verdict.GRANTED);
+    double otherApp = refusals("report", "OTHER_APP");
+    double unsigned = refusals("report", "UNAUTHENTICATED");
+    double dropped = meters.counter("scheduler.execution.malformed").count();
+
+    ExecutionEvent forged =
+        TestMessages.event(fireB, ExecutionEventType.SUCCEEDED, 1, Instant.now(), nodeB);
+    traffic.report(forged, credentialA); // A's credential, B's execution
+    traffic.report(forged, null); // unsigned
+    traffic.report(forged, "sac1." + appB + "." + "f".repeat(43)); // a credential B never had
+    // keyed and signed for A's own execution, the body about B's
+    Message smuggled = FireTraffic.signed(forged, credentialA);
+    smuggled.setKeys(fireA.executionId());
+    traffic.send(FireTraffic.signed(forged, credentialA));
+    traffic.send(smuggled);
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              assertThat(refusals("report", "OTHER_APP")).isEqualTo(otherApp + 2);
+              assertThat(refusals("report", "UNAUTHENTICATED")).isEqualTo(unsigned + 2);
+              assertThat(meters.counter("scheduler.execution.malformed").count())
+                  .isEqualTo(dropped + 1);
+            });
+    // B's own agent is heard, once all of the above was refused
+    traffic.report(
+        TestMessages.event(fireB, ExecutionEventType.STARTED, 1, Instant.now(), nodeB),
+        credentialB);
+    await().atMost(Duration.ofSeconds(20)).until(() -> "RUNNING".equals(status(fireB)));
+    assertThat(status(fireA)).isEqualTo("WAITING");
+  }
+
+  private String status(FireEvent fire) {
+    return jdbc.queryForObject(
+        "SELECT status FROM scheduler_job_execution WHERE execution_id = ?",
+        String.class,
+        fire.executionId());
   }
 
   private double refusals(String action, String reason) {

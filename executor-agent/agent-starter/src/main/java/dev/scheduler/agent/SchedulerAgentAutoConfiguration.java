@@ -92,7 +92,11 @@ public class SchedulerAgentAutoConfiguration {
   @Bean(destroyMethod = "")
   @ConditionalOnMissingBean
   Reporter schedulerReporter(AgentProperties properties, AgentIdentity identity) {
-    return new Reporter(properties.nameServer(), properties.app(), identity.nodeId());
+    return new Reporter(
+        properties.nameServer(),
+        properties.app(),
+        identity.nodeId(),
+        properties.registry().token());
   }
 
   @Bean

@@ -122,6 +122,9 @@ class AgentIntegrationTest {
         .containsExactly("hello region=tokyo");
     assertThat(runs.get(fire.executionId())).containsExactly("node-a");
     assertThat(agent.runner().duplicates()).isZero();
+    // signed with the agent's credential, which execution-service checks them against
+    assertThat(traffic.allSignedWith(fire.executionId(), "s3cret")).isTrue();
+    assertThat(traffic.allSignedWith(fire.executionId(), "another")).isFalse();
   }
 
   @Test

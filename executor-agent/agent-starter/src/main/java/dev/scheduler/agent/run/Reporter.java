@@ -1,6 +1,7 @@
 package dev.scheduler.agent.run;
 
 import dev.scheduler.contracts.ConsumerGroups;
+import dev.scheduler.contracts.EventSignatures;
 import dev.scheduler.contracts.ExecutionEvent;
 import dev.scheduler.contracts.ExecutionEventType;
 import dev.scheduler.contracts.Json;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * asynchronous, a failed send is retried with backoff (up to 30 s apart) until the broker takes it,
  * and the events of one execution go to one queue, so that they are stored in the order sent. While
  * the broker is away, events pile up to a bound; beyond it LOG events are dropped and counted,
- * outcome events never are.
+ * outcome events never are. Each event is signed with the agent's credential ({@link
+ * EventSignatures}): execution-service takes it only as from an agent of the execution's app.
  */
 public class Reporter implements AutoCloseable {
 
@@ -36,12 +38,20 @@ public class Reporter implements AutoCloseable {
   static final int MAX_PENDING = 10_000;
 
   private final DefaultMQProducer producer;
+  private final byte[] signingKey;
+  private final String keyId;
   private final ScheduledExecutorService retries;
   private final AtomicInteger pending = new AtomicInteger();
   private final AtomicLong droppedLogEvents = new AtomicLong();
   private volatile boolean closed;
 
-  public Reporter(String nameServer, String app, String instanceName) {
+  /**
+   * @param credential the app's agent credential (or the shared agent token) the events are signed
+   *     with; null sends them unsigned, which execution-service does not take
+   */
+  public Reporter(String nameServer, String app, String instanceName, String credential) {
+    this.signingKey = credential == null ? null : EventSignatures.keyOf(credential);
+    this.keyId = signingKey == null ? null : EventSignatures.keyId(signingKey);
     producer = new DefaultMQProducer(ConsumerGroups.agentProducer(app));
     producer.setNamesrvAddr(nameServer);
     producer.setInstanceName(instanceName);
@@ -69,11 +79,14 @@ public class Reporter implements AutoCloseable {
     }
     pending.incrementAndGet();
     done.whenComplete((v, e) -> pending.decrementAndGet());
-    attempt(
-        new Message(
-            Topics.EXECUTION, event.type().name(), event.executionId(), Json.toBytes(event)),
-        done,
-        Duration.ofMillis(200));
+    byte[] body = Json.toBytes(event);
+    Message message = new Message(Topics.EXECUTION, event.type().name(), event.executionId(), body);
+    if (signingKey != null) {
+      message.putUserProperty(EventSignatures.KEY_PROPERTY, keyId);
+      message.putUserProperty(
+          EventSignatures.SIGNATURE_PROPERTY, EventSignatures.sign(signingKey, body));
+    }
+    attempt(message, done, Duration.ofMillis(200));
     return done;
   }
 
