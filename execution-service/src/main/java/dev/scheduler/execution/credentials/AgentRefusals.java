@@ -59,6 +59,14 @@ public class AgentRefusals {
    * throw: 401 for {@link Reason#UNAUTHENTICATED}, else 403.
    */
   public ApiException refuse(String app, String action, Reason reason, String detail) {
+    record(app, action, reason, detail);
+    return reason == Reason.UNAUTHENTICATED
+        ? new ApiException(ProblemCode.UNAUTHENTICATED, detail)
+        : new ApiException(ProblemCode.FORBIDDEN, detail);
+  }
+
+  /** Records a refusal where nothing answers it (an event dropped off the broker). */
+  public void record(String app, String action, Reason reason, String detail) {
     Counter.builder("scheduler.agent.refusals")
         .tag("action", action)
         .tag("reason", reason.name())
@@ -72,9 +80,6 @@ public class AgentRefusals {
     pending
         .computeIfAbsent(new Key(minute, named, action, reason), k -> new Pending())
         .add(safeDetail);
-    return reason == Reason.UNAUTHENTICATED
-        ? new ApiException(ProblemCode.UNAUTHENTICATED, detail)
-        : new ApiException(ProblemCode.FORBIDDEN, detail);
   }
 
   /** Writes the refusals gathered since the last write. */
@@ -93,14 +98,9 @@ public class AgentRefusals {
           key.action(),
           key.reason(),
           counted.lastDetail);
-      int updated =
-          jdbc.sql(
-                  "UPDATE scheduler_agent_refusal SET refusals = refusals + ?, last_detail = ?"
-                      + " WHERE at_minute = ? AND app = ? AND action = ? AND reason = ?")
-              .params(params(refusals, counted.lastDetail, key))
-              .update();
-      if (updated == 0) {
-        insertOrAdd(params(refusals, counted.lastDetail, key));
+      Object[] row = params(refusals, counted.lastDetail, key);
+      if (addTo(row) == 0) {
+        insertOrAdd(row);
       }
     }
   }
@@ -114,12 +114,17 @@ public class AgentRefusals {
           .params(row)
           .update();
     } catch (DuplicateKeyException e) {
-      jdbc.sql(
-              "UPDATE scheduler_agent_refusal SET refusals = refusals + ?, last_detail = ?"
-                  + " WHERE at_minute = ? AND app = ? AND action = ? AND reason = ?")
-          .params(row)
-          .update();
+      addTo(row);
     }
+  }
+
+  /** Adds {@code row}'s count to its stored row; how many rows it changed. */
+  private int addTo(Object[] row) {
+    return jdbc.sql(
+            "UPDATE scheduler_agent_refusal SET refusals = refusals + ?, last_detail = ?"
+                + " WHERE at_minute = ? AND app = ? AND action = ? AND reason = ?")
+        .params(row)
+        .update();
   }
 
   /** The refusals since {@code since}, newest first, at most 1,000 rows. */

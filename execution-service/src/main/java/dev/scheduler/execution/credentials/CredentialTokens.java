@@ -1,9 +1,7 @@
 package dev.scheduler.execution.credentials;
 
 import dev.scheduler.contracts.ConsumerGroups;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.scheduler.contracts.EventSignatures;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -50,13 +48,11 @@ public final class CredentialTokens {
     return Optional.of(parts[1]);
   }
 
-  /** The lower-case hex SHA-256 of {@code token}, as stored and configured. */
+  /**
+   * The lower-case hex SHA-256 of {@code token}, as stored and configured: the hex form of its
+   * event signing key, so the two can never differ.
+   */
   public static String sha256(String token) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(digest.digest(token.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
+    return HexFormat.of().formatHex(EventSignatures.keyOf(token));
   }
 }

@@ -47,7 +47,7 @@ public class EventAdmission {
               entry.key(),
               message.getBody(),
               message.getUserProperty(EventSignatures.SIGNATURE_PROPERTY))) {
-        refusals.refuse(
+        refusals.record(
             "?",
             ACTION,
             Reason.UNAUTHENTICATED,
@@ -63,7 +63,7 @@ public class EventAdmission {
       MessageExt message = signed.get(i);
       String app = apps.get(i);
       if (app != null && !app.equals(stored.get(message.getKeys()))) {
-        refusals.refuse(
+        refusals.record(
             app,
             ACTION,
             Reason.OTHER_APP,
